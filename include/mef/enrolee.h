@@ -1,0 +1,71 @@
+/*
+ * mef/enrolee.h -- libmef for devices: bootstrap with a MEF and derive Target keys.
+ *
+ * mef_enrol() opens TLS 1.2 to the MEF with the pre-provisioned KpmId/Kpm
+ * (TLS_PSK_WITH_AES_128_CBC_SHA256 first), exports the 48 keying octets, derives Ke and
+ * KeId, and runs the enrolment exchange (POST /enrolment). On success the returned
+ * enrolment holds Ke; mef_enrolment_derive() turns it into the Kpsa (or Km) for one
+ * Target. Blocking; one call per thread at a time per cfg; no global state.
+ */
+#ifndef MEF_ENROLEE_H
+#define MEF_ENROLEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mef/error.h"
+#include "mef/format.h"
+#include "mef/limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MEF_ENROL_CFG_VERSION	1
+
+struct mef_enrol_cfg {
+	unsigned		 version;	/* MEF_ENROL_CFG_VERSION */
+	const char		*host;		/* MEF address (name or IP) */
+	unsigned short		 port;
+	const char		*fqdn;		/* MEF-FQDN: SNI, Host, KeId suffix */
+	const char		*kpm_id;	/* psk_identity */
+	const unsigned char	*kpm;		/* borrowed for the call */
+	size_t			 kpm_len;
+	unsigned		 timeout_ms;	/* whole exchange; 0 = 10000 */
+	void			*reserved[4];	/* zero */
+};
+
+struct mef_enrolment;
+
+/*
+ * Bootstraps with the MEF. On MEF_OK, *penrol is a new enrolment owned by the caller.
+ * Errors: MEF_E_INVAL (cfg), MEF_E_IO (connect), MEF_E_AUTH (handshake refused: wrong
+ * or unknown KpmId/Kpm), MEF_E_TIMEOUT, MEF_E_PROTO (bad answer), MEF_E_DENIED (MEF
+ * answered the exchange with an error), MEF_E_CRYPTO.
+ */
+enum mef_err	mef_enrol(const struct mef_enrol_cfg *cfg,
+		    struct mef_enrolment **penrol);
+
+/* Borrowed strings, valid until mef_enrolment_free(). */
+const char	*mef_enrolment_keyid(const struct mef_enrolment *en);
+const char	*mef_enrolment_enrolee_id(const struct mef_enrolment *en);
+/* Seconds Ke stays valid, as the MEF answered. */
+uint64_t	 mef_enrolment_lifetime(const struct mef_enrolment *en);
+size_t		 mef_enrolment_target_count(const struct mef_enrolment *en);
+const char	*mef_enrolment_target(const struct mef_enrolment *en, size_t i);
+
+/*
+ * Derives the key for target_id into out (MEF_KEY_LEN bytes): Kpsa for a CSE or AE,
+ * Km for a MAF. The caller wipes out after use.
+ */
+enum mef_err	mef_enrolment_derive(const struct mef_enrolment *en,
+		    enum mef_target_kind kind, const char *target_id,
+		    unsigned char out[MEF_KEY_LEN]);
+
+/* Wipes Ke, frees *penrol and sets it to NULL; accepts NULL. */
+void		mef_enrolment_free(struct mef_enrolment **penrol);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEF_ENROLEE_H */

@@ -1,0 +1,52 @@
+/*
+ * wrap.h -- key columns at rest: AES-256-GCM under the key-encryption key (KEK).
+ *
+ * A wrapped blob is: version (1 byte, 0x01) || nonce (12, random) || ciphertext ||
+ * tag (16). The associated data names the row and column the key belongs to (for
+ * example "kpm:<KpmId>"), so a blob copied into another row does not unwrap. The KEK is
+ * read from a file of exactly 64 hex digits (an optional final newline) and never
+ * enters the database.
+ */
+#ifndef MEF_CRYPTO_WRAP_H
+#define MEF_CRYPTO_WRAP_H
+
+#include <stddef.h>
+
+#include "mef/error.h"
+#include "util/secret.h"
+
+#define WRAP_KEK_LEN		32
+#define WRAP_OVERHEAD		(1 + 12 + 16)
+#define WRAP_BLOB_MAX		(WRAP_OVERHEAD + MEF_SECRET_MAX)
+
+struct wrap_kek;
+
+/*
+ * Reads the KEK from path. MEF_E_CONFIG (with a message in err, errsz bytes) when the
+ * file is missing, unreadable, not 64 hex digits, or readable by group or others.
+ */
+enum mef_err	wrap_kek_load(const char *path, struct wrap_kek **pkek,
+		    char *err, size_t errsz);
+/* A KEK from raw bytes (tests). Copies kek. */
+enum mef_err	wrap_kek_from_bytes(const unsigned char *kek, size_t len,
+		    struct wrap_kek **pkek);
+/*
+ * Writes a new random KEK to path, created with mode 0600; fails with MEF_E_EXISTS when
+ * path exists (never overwrites a KEK: that would orphan every wrapped key).
+ */
+enum mef_err	wrap_kek_generate(const char *path);
+void		wrap_kek_free(struct wrap_kek **pkek);
+
+/*
+ * Seals plain into out (outsz >= WRAP_OVERHEAD + len); *pout_len gets the blob size.
+ * aad is borrowed for the call.
+ */
+enum mef_err	wrap_seal(const struct wrap_kek *kek, const char *aad,
+		    const struct mef_secret *plain, unsigned char *out, size_t outsz,
+		    size_t *pout_len);
+/* Opens a blob sealed with the same aad; MEF_E_CRYPTO when it does not verify. */
+enum mef_err	wrap_open(const struct wrap_kek *kek, const char *aad,
+		    const unsigned char *blob, size_t blob_len,
+		    struct mef_secret **pplain);
+
+#endif /* MEF_CRYPTO_WRAP_H */
