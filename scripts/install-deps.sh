@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang
 libssl-dev openssl libevent-dev libhttp-parser-dev libsqlite3-dev sqlite3
 libjansson-dev libxml2-dev libcbor-dev libunistring-dev libinih-dev
-libcmocka-dev gnutls-bin curl xxd procps"
+libcmocka-dev gnutls-bin curl xxd procps jq iproute2"
 
 missing=""
 for p in $PKGS; do

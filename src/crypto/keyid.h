@@ -1,8 +1,9 @@
 /*
  * keyid.h -- the Enrolment Key Identifier: UPPERHEX(RelativeKeId) "@" MEF-FQDN.
  *
- * TS-0003 clause 10.3.4. Formatting always writes upper-case hex; parsing accepts either
- * case and returns the canonical (upper-case) form, which is what the store keys on.
+ * TS-0003 clause 10.3.4. Formatting always writes upper-case hex and a lower-case FQDN
+ * (DNS names are case-insensitive); parsing accepts either case and returns that
+ * canonical form, which is what the store keys on.
  */
 #ifndef MEF_CRYPTO_KEYID_H
 #define MEF_CRYPTO_KEYID_H

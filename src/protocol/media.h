@@ -2,8 +2,9 @@
  * media.h -- content negotiation between JSON, XML and CBOR.
  *
  * Accept is matched against the three types we serve (and the oneM2M
- * "application/vnd.onem2m-res+json|xml|cbor" variants); the first acceptable one in
- * the client's order wins, q=0 excludes a type, "*" and "application/*" mean JSON.
+ * "application/vnd.onem2m-res+json|xml|cbor" variants); the acceptable type with the
+ * highest q wins, ties going to the client's order, q=0 excludes a type, and the
+ * wildcards (any type, any application type) mean JSON first.
  * A missing Accept means JSON.
  */
 #ifndef MEF_PROTOCOL_MEDIA_H

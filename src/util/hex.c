@@ -49,7 +49,7 @@ hex_decode(const char *hex, size_t hex_len, unsigned char *out, size_t out_len)
 		hi = digit_value((unsigned char)hex[2 * i]);
 		lo = digit_value((unsigned char)hex[2 * i + 1]);
 		bad |= (hi | lo) < 0;
-		out[i] = (unsigned char)((hi << 4) | (lo & 0x0f));
+		out[i] = (unsigned char)(((hi & 0x0f) << 4) | (lo & 0x0f));
 	}
 	return bad ? MEF_E_INVAL : MEF_OK;
 }

@@ -1,0 +1,333 @@
+/*
+ * conn.c -- the life of one mefd connection: handshake, requests, answers, close.
+ *
+ * A single deadline timer guards every phase: the handshake must finish within
+ * handshake_timeout_ms, and each request must be complete within idle_timeout_ms of
+ * the previous answer, so a slow or silent peer holds a slot for a bounded time.
+ * Requests are processed one at a time; while an answer is still queued past
+ * OUTPUT_HIGH bytes, reading pauses, so a peer that pipelines without reading cannot
+ * grow our buffers.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "daemon/conn.h"
+#include "transport/tls_server.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define OUTPUT_HIGH	(64 * 1024)
+
+static void	conn_process(struct conn *c);
+
+static void
+arm_deadline(struct conn *c, unsigned ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_add(c->deadline_ev, &tv);
+}
+
+static void
+peer_name(const struct sockaddr *sa, char *out, size_t outsz)
+{
+	char	host[INET6_ADDRSTRLEN] = "?";
+	int	port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+		port = ntohs(in4->sin_port);
+		snprintf(out, outsz, "%s:%d", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(out, outsz, "[%s]:%d", host, port);
+	} else {
+		snprintf(out, outsz, "?");
+	}
+}
+
+static void
+log_handshake_failure(struct conn *c)
+{
+	char	ebuf[128];
+
+	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	if (c->kind == CONN_BOOTSTRAP)
+		log_info("bootstrap peer=%s kpm_id=%s outcome=handshake-failed "
+		    "identity=%s reason=\"%s\" latency_us=%llu", c->peer,
+		    c->kpm_id[0] != '\0' ? c->kpm_id : "-",
+		    c->enrolee != NULL ? "known" : "unknown", ebuf,
+		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
+	else
+		log_info("fetch peer=%s outcome=handshake-failed target=%s "
+		    "reason=\"%s\"", c->peer,
+		    c->target_known ? c->target.id : "-", ebuf);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	log_info("%s peer=%s outcome=timeout phase=%s",
+	    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer,
+	    c->handshake_done ? "request" : "handshake");
+	conn_free(c);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		c->handshake_done = 1;
+		arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+		if (c->kind == CONN_BOOTSTRAP && !c->overloaded)
+			enrol_handshake_done(c);
+		else if (!c->target_known) {
+			/* Cannot happen: both callbacks set it or fail. */
+			conn_free(c);
+		}
+		return;
+	}
+	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)) {
+		if (!c->handshake_done)
+			log_handshake_failure(c);
+		conn_free(c);
+	}
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	conn_process(arg);
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	if (c->closing) {
+		tls_conn_shutdown(c->bev);
+		conn_free(c);
+		return;
+	}
+	/* Output drained: resume a paused pipeline. */
+	conn_process(c);
+}
+
+static void
+commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	c->worker->pending_commits--;
+	if (c->dead) {
+		c->ke_state = c->commit.result == MEF_OK ? KE_STORED : KE_FAILED;
+		enrol_commit_done(c);
+		c->dead = 0;
+		conn_free(c);
+		return;
+	}
+	c->ke_state = c->commit.result == MEF_OK ? KE_STORED : KE_FAILED;
+	enrol_commit_done(c);
+	if (c->waiting) {
+		c->waiting = 0;
+		enrol_handle(c);
+		http_req_parser_next(&c->parser);
+		conn_process(c);
+	}
+}
+
+/* see conn.h */
+void
+conn_accept(struct worker *w, enum conn_kind kind, int fd,
+    const struct sockaddr *sa, int salen, int overloaded)
+{
+	struct mefd	*d = w->mefd;
+	struct conn	*c;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->worker = w;
+	c->kind = kind;
+	c->overloaded = overloaded;
+	c->t_accept_us = clock_mono_us();
+	peer_name(sa, c->peer, sizeof(c->peer));
+	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
+	c->deadline_ev = evtimer_new(w->base, deadline_cb, c);
+	c->commit_ev = event_new(w->base, -1, 0, commit_cb, c);
+	if (c->deadline_ev == NULL || c->commit_ev == NULL) {
+		evutil_closesocket(fd);
+		goto fail;
+	}
+	c->bev = tls_server_accept(kind == CONN_BOOTSTRAP ? d->boot_tls :
+	    d->target_tls, w->base, fd, c);
+	if (c->bev == NULL)
+		goto fail;
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	arm_deadline(c, d->cfg.handshake_timeout_ms);
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	w->nconns++;
+	return;
+fail:
+	if (c->deadline_ev != NULL)
+		event_free(c->deadline_ev);
+	if (c->commit_ev != NULL)
+		event_free(c->commit_ev);
+	http_req_parser_free(&c->parser);
+	free(c);
+}
+
+/* see conn.h */
+void
+conn_free(struct conn *c)
+{
+	if (c->dead)
+		return;
+	if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	event_del(c->deadline_ev);
+	if (c->ke_state == KE_PENDING) {
+		/* The commit thread still holds c->commit: free on its return. */
+		c->dead = 1;
+		return;
+	}
+	TAILQ_REMOVE(&c->worker->conns, c, entry);
+	c->worker->nconns--;
+	event_free(c->deadline_ev);
+	event_free(c->commit_ev);
+	http_req_parser_free(&c->parser);
+	mef_secret_free(&c->ke);
+	free(c->enrolee);
+	free(c);
+}
+
+/* see conn.h */
+int
+conn_is_idle(const struct conn *c)
+{
+	return c->ke_state != KE_PENDING && !c->waiting &&
+	    !http_req_parser_started(&c->parser);
+}
+
+static void
+respond_head(struct conn *c, enum outcome out, const char *content_type,
+    struct http_response *r)
+{
+	const struct outcome_info	*oi = outcome_get(out);
+	const struct http_request	*req = &c->parser.req;
+
+	memset(r, 0, sizeof(*r));
+	r->status = oi->http_status;
+	r->reason = oi->reason;
+	r->rsc = oi->rsc;
+	r->ri = req->has_ri ? req->ri : NULL;
+	r->content_type = content_type;
+	r->retry_after = out == OUT_OVERLOADED ? 1 : 0;
+	/* After a framing error the stream position is unknown: close. */
+	r->close = !req->keep_alive || c->parser.error != OUT_OK ||
+	    c->worker->draining || c->closing;
+	if (r->close)
+		c->closing = 1;
+}
+
+/* see conn.h */
+void
+conn_respond(struct conn *c, enum outcome out, const char *content_type,
+    const void *body, size_t len)
+{
+	struct http_response	r;
+
+	respond_head(c, out, content_type, &r);
+	if (http_response_write(bufferevent_get_output(c->bev), &r, body, len) !=
+	    MEF_OK)
+		c->closing = 1;
+	arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+}
+
+/* see conn.h */
+void
+conn_respond_secret(struct conn *c, enum outcome out, const char *content_type,
+    struct mef_secret **pbody, size_t len)
+{
+	struct http_response	r;
+
+	respond_head(c, out, content_type, &r);
+	if (http_response_write_secret(bufferevent_get_output(c->bev), &r, pbody,
+	    len) != MEF_OK)
+		c->closing = 1;
+	arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+}
+
+static void
+dispatch(struct conn *c)
+{
+	if (c->overloaded) {
+		c->closing = 1;
+		conn_respond(c, OUT_OVERLOADED, NULL, NULL, 0);
+		log_info("%s peer=%s outcome=5000 reason=overloaded",
+		    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer);
+	} else if (c->kind == CONN_TARGET) {
+		fetch_handle(c);
+	} else if (c->ke_state == KE_PENDING) {
+		c->waiting = 1;		/* answered by commit_cb */
+		return;
+	} else {
+		enrol_handle(c);
+	}
+	http_req_parser_next(&c->parser);
+}
+
+static void
+conn_process(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	size_t		 avail, used;
+	char		*data;
+	enum mef_err	 rc;
+
+	while (!c->closing && !c->waiting && c->handshake_done) {
+		if (evbuffer_get_length(out) > OUTPUT_HIGH)
+			return;		/* write_cb resumes */
+		avail = evbuffer_get_contiguous_space(in);
+		if (avail == 0)
+			return;
+		data = (char *)evbuffer_pullup(in, (ev_ssize_t)avail);
+		rc = http_req_parser_feed(&c->parser, data, avail, &used);
+		evbuffer_drain(in, used);
+		if (rc != MEF_OK) {
+			conn_respond(c, c->parser.error, NULL, NULL, 0);
+			log_info("%s peer=%s outcome=%d reason=bad-request",
+			    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch",
+			    c->peer, outcome_get(c->parser.error)->rsc);
+			return;
+		}
+		if (http_req_parser_done(&c->parser))
+			dispatch(c);
+	}
+}

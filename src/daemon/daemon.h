@@ -1,0 +1,77 @@
+/*
+ * daemon.h -- mefd's process-wide state and its event-loop workers.
+ *
+ * One struct mefd per process holds the validated configuration, the KEK, the TLS
+ * contexts and the commit thread; each struct worker is one thread with its own
+ * event base, its own store connection and its own SO_REUSEPORT listeners. Connections
+ * belong to one worker for their whole life.
+ */
+#ifndef MEF_DAEMON_DAEMON_H
+#define MEF_DAEMON_DAEMON_H
+
+#include <pthread.h>
+#include <sys/queue.h>
+
+#include "crypto/wrap.h"
+#include "daemon/commit.h"
+#include "daemon/config.h"
+#include "store/store.h"
+#include "transport/tls_server.h"
+
+struct conn;
+struct event;
+struct event_base;
+struct evconnlistener;
+
+struct worker {
+	struct mefd		*mefd;
+	unsigned		 idx;
+	pthread_t		 thread;
+	struct event_base	*base;
+	struct store		*store;
+	struct evconnlistener	*boot_listener;
+	struct evconnlistener	*target_listener;
+	struct event		*stop_ev;	/* activated by the main thread */
+	struct event		*drain_ev;	/* periodic check while stopping */
+	uint64_t		 drain_start_us;
+	int			 draining;
+	int			 running;	/* thread started */
+	unsigned		 nconns;
+	unsigned		 pending_commits;
+	TAILQ_HEAD(, conn)	 conns;
+};
+
+struct mefd {
+	struct mef_config	 cfg;
+	struct wrap_kek		*kek;
+	struct tls_server	*boot_tls;
+	struct tls_server	*target_tls;
+	struct commit		*commit;
+	unsigned		 nworkers;
+	struct worker		*workers;
+};
+
+/*
+ * Prepares everything that can fail on a bad configuration: KEK, store schema, TLS
+ * contexts, listening sockets (not with check_only: a check must not bind next to a
+ * running mefd, whose connections SO_REUSEPORT would then share). MEF_E_CONFIG with a
+ * message in err.
+ */
+enum mef_err	mefd_init(struct mefd *d, const struct mef_config *cfg,
+		    int check_only, char *err, size_t errsz);
+/* Starts the commit thread and the workers; returns once they run. */
+enum mef_err	mefd_start(struct mefd *d, char *err, size_t errsz);
+/* Stops accepting, finishes confirmed work, joins the threads. */
+void		mefd_stop(struct mefd *d);
+/* Frees what mefd_init() made. */
+void		mefd_free(struct mefd *d);
+
+/* worker.c */
+enum mef_err	worker_init(struct worker *w, struct mefd *d, unsigned idx,
+		    char *err, size_t errsz);
+enum mef_err	worker_start(struct worker *w);
+void		worker_request_stop(struct worker *w);
+void		worker_join(struct worker *w);
+void		worker_free(struct worker *w);
+
+#endif /* MEF_DAEMON_DAEMON_H */

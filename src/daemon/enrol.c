@@ -1,0 +1,180 @@
+/*
+ * enrol.c -- the bootstrap side of mefd: Kpm lookup, Ke derivation, the enrolment
+ * exchange (PROTOCOL.md 2.1, 2.3).
+ *
+ * The order matters for durability: the handshake completes, Ke and KeId are derived
+ * from the exporter, the row goes to the commit thread, and only when it is committed
+ * may anything be sent on the session. A revoked Enrolee is treated like an unknown
+ * one (dummy PSK), so its handshakes fail without telling the peer why.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+
+#include "crypto/kdf.h"
+#include "crypto/keyid.h"
+#include "daemon/conn.h"
+#include "protocol/enrol_msg.h"
+#include "transport/tls_server.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define ENROL_PATH		"/enrolment"
+#define ENROL_ANSWER_MAX	(128 * 1024)	/* 64 escaped Targets fit */
+
+/* see conn.h */
+enum mef_err
+enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
+{
+	struct conn		*c = conn_arg;
+	struct store_enrolee	*e;
+	struct mef_secret	*kpm = NULL;
+	enum mef_err		 rc;
+
+	snprintf(c->kpm_id, sizeof(c->kpm_id), "%s", identity);
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	rc = store_enrolee_get(c->worker->store, identity, e, &kpm);
+	if (rc == MEF_OK && e->is_revoked) {
+		mef_secret_free(&kpm);
+		rc = MEF_E_NOTFOUND;
+	}
+	if (rc == MEF_E_INVAL)
+		rc = MEF_E_NOTFOUND;	/* an impossible identity is just unknown */
+	if (rc != MEF_OK) {
+		if (rc != MEF_E_NOTFOUND)
+			log_warnx("bootstrap peer=%s kpm_id=%s store lookup: %s",
+			    c->peer, c->kpm_id, mef_strerror(rc));
+		free(e);
+		return rc;
+	}
+	free(c->enrolee);
+	c->enrolee = e;
+	*ppsk = kpm;
+	return MEF_OK;
+}
+
+/* see conn.h */
+void
+enrol_handshake_done(struct conn *c)
+{
+	struct mefd	*d = c->worker->mefd;
+	unsigned char	 x[KDF_EXPORTER_LEN], rel[KDF_REL_KEYID_LEN];
+	enum mef_err	 rc;
+	int64_t		 now = clock_wall_s();
+
+	if (c->enrolee == NULL) {
+		/* The dummy PSK cannot complete a handshake; refuse anyway. */
+		conn_free(c);
+		return;
+	}
+	rc = tls_conn_export(c->bev, KDF_EXPORTER_LABEL, KDF_EXPORTER_LABEL_LEN,
+	    x, sizeof(x));
+	if (rc == MEF_OK)
+		rc = kdf_split(x, sizeof(x), rel, &c->ke);
+	if (rc == MEF_OK)
+		rc = keyid_format(rel, d->cfg.fqdn, c->keyid, sizeof(c->keyid));
+	mef_wipe(x, sizeof(x));
+	if (rc != MEF_OK) {
+		log_warnx("bootstrap peer=%s kpm_id=%s key derivation: %s",
+		    c->peer, c->kpm_id, mef_strerror(rc));
+		conn_free(c);
+		return;
+	}
+	c->commit.key.keyid = c->keyid;
+	c->commit.key.kpm_id = c->enrolee->kpm_id;
+	c->commit.key.ke = c->ke;
+	c->commit.key.created = now;
+	c->commit.key.expires = now + (int64_t)c->enrolee->lifetime_s;
+	c->commit.done_ev = c->commit_ev;
+	c->ke_state = KE_PENDING;
+	c->worker->pending_commits++;
+	commit_submit(d->commit, &c->commit);
+}
+
+/* see conn.h */
+void
+enrol_commit_done(struct conn *c)
+{
+	/* Ke is no longer needed in this process once stored (or lost). */
+	mef_secret_free(&c->ke);
+	c->commit.key.ke = NULL;
+	if (c->ke_state == KE_STORED)
+		log_info("bootstrap peer=%s kpm_id=%s enrolee=%s keyid=%s "
+		    "outcome=stored tls=%s cipher=%s latency_us=%llu", c->peer,
+		    c->kpm_id, c->enrolee->enrolee_id, c->keyid,
+		    c->bev != NULL ? tls_conn_version(c->bev) : "-",
+		    c->bev != NULL ? tls_conn_cipher(c->bev) : "-",
+		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
+	else
+		log_warnx("bootstrap peer=%s kpm_id=%s keyid=%s outcome=store-failed",
+		    c->peer, c->kpm_id, c->keyid);
+}
+
+static enum outcome
+check_request(struct conn *c)
+{
+	const struct http_request	*req = &c->parser.req;
+
+	if (req->path_len != strlen(ENROL_PATH) ||
+	    memcmp(req->path, ENROL_PATH, req->path_len) != 0)
+		return OUT_NOT_FOUND;
+	if (req->method != HTTP_REQ_POST)
+		return OUT_NOT_ALLOWED;
+	if (!req->has_origin)
+		return OUT_NO_ORIGIN;
+	/* The session authenticated a KpmId; the request may not claim another. */
+	if (strcmp(req->origin, c->kpm_id) != 0)
+		return OUT_NO_PRIVILEGE;
+	if (enrol_request_check((const unsigned char *)req->body.data,
+	    req->body.len) != MEF_OK)
+		return OUT_BAD_REQUEST;
+	if (c->ke_state != KE_STORED)
+		return OUT_INTERNAL;
+	return OUT_CREATED;
+}
+
+/* see conn.h */
+void
+enrol_handle(struct conn *c)
+{
+	struct enrol_result	*res = NULL;
+	const struct store_enrolee *e = c->enrolee;
+	enum outcome		 out;
+	char			*body = NULL;
+	size_t			 len = 0, i;
+	int64_t			 left;
+
+	out = check_request(c);
+	if (out == OUT_CREATED) {
+		res = calloc(1, sizeof(*res));
+		body = malloc(ENROL_ANSWER_MAX);
+		if (res == NULL || body == NULL)
+			out = OUT_INTERNAL;
+	}
+	if (out == OUT_CREATED) {
+		snprintf(res->keyid, sizeof(res->keyid), "%s", c->keyid);
+		snprintf(res->enrolee_id, sizeof(res->enrolee_id), "%s",
+		    e->enrolee_id);
+		res->ntargets = e->ntargets;
+		for (i = 0; i < e->ntargets; i++)
+			snprintf(res->targets[i], sizeof(res->targets[i]), "%s",
+			    e->targets[i]);
+		left = c->commit.key.expires - clock_wall_s();
+		res->lifetime_s = left > 0 ? (uint64_t)left : 0;
+		if (enrol_result_encode(res, body, ENROL_ANSWER_MAX, &len) !=
+		    MEF_OK)
+			out = OUT_INTERNAL;
+	}
+	if (out == OUT_CREATED)
+		conn_respond(c, out, "application/json", body, len);
+	else
+		conn_respond(c, out, NULL, NULL, 0);
+	if (out != OUT_CREATED)
+		log_info("enrolment peer=%s kpm_id=%s keyid=%s outcome=%d",
+		    c->peer, c->kpm_id, c->keyid, outcome_get(out)->rsc);
+	free(res);
+	free(body);
+}

@@ -1,0 +1,208 @@
+/*
+ * fetch.c -- GET /fetchCredentials/<KeId>[/<SUID>]: the interface of the change
+ * request (PROTOCOL.md section 3).
+ *
+ * Checks run in an order that tells a peer nothing it may not know: the request shape
+ * and the originator are checked before the store is read, so a Target claiming
+ * another Target's ID learns nothing about KeIds; only an authenticated Target that
+ * names itself learns whether a KeId exists. The answer body holds the key, so it is
+ * built in a struct mef_secret and handed to the connection without a copy.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto/ident.h"
+#include "crypto/kdf.h"
+#include "daemon/conn.h"
+#include "protocol/answer.h"
+#include "protocol/fetch_path.h"
+#include "protocol/media.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct fetch_ctx {
+	struct fetch_path	fp;
+	enum mef_format		fmt;
+	int64_t			lifetime_s;
+	uint64_t		t_start_us;
+};
+
+/* see conn.h */
+enum mef_err
+fetch_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
+{
+	struct conn	*c = conn_arg;
+	enum mef_err	 rc;
+
+	rc = store_target_by_psk_id(c->worker->store, identity, &c->target, ppsk);
+	if (rc == MEF_E_INVAL)
+		rc = MEF_E_NOTFOUND;
+	c->target_known = rc == MEF_OK;
+	if (rc != MEF_OK && rc != MEF_E_NOTFOUND)
+		log_warnx("fetch peer=%s psk_id lookup: %s", c->peer,
+		    mef_strerror(rc));
+	return rc;
+}
+
+/* see conn.h */
+enum mef_err
+fetch_cert_check(void *conn_arg, const unsigned char *fp)
+{
+	struct conn	*c = conn_arg;
+	enum mef_err	 rc;
+
+	rc = store_target_by_fingerprint(c->worker->store, fp, &c->target);
+	c->target_known = rc == MEF_OK;
+	return rc;
+}
+
+/* The originator must be the Target the TLS session authenticated. */
+static int
+origin_is_target(const struct conn *c)
+{
+	const struct http_request	*req = &c->parser.req;
+	char				 norm[IDENT_MAX + 1];
+	size_t				 len;
+
+	if (ident_nfkc(req->origin, strlen(req->origin), norm, sizeof(norm),
+	    &len) != MEF_OK)
+		return 0;
+	return strcmp(norm, c->target.id) == 0;
+}
+
+static int
+suid_allowed(const struct store_fetch *sf, unsigned long suid)
+{
+	size_t	i;
+
+	for (i = 0; i < sf->nsuids; i++)
+		if (sf->suids[i] == suid)
+			return 1;
+	return 0;
+}
+
+static enum mef_err
+derive(const struct conn *c, const struct fetch_ctx *fc,
+    const struct store_fetch *sf, struct mef_secret **pkey)
+{
+	const struct store_target	*t = &c->target;
+	const char			*name;
+
+	if (fc->fp.has_suid) {
+		name = t->fqdn[0] != '\0' ? t->fqdn : t->id;
+		return kdf_usage(sf->ke, fc->fp.suid, name, strlen(name), pkey);
+	}
+	if (t->kind == MEF_TARGET_MAF)
+		return kdf_km(sf->ke, t->id, strlen(t->id), pkey);
+	return kdf_kpsa(sf->ke, t->id, strlen(t->id), pkey);
+}
+
+/* Looks the KeId up and, when everything checks out, answers with the credential. */
+static enum outcome
+fetch_grant(struct conn *c, struct fetch_ctx *fc)
+{
+	struct store_fetch	 sf;
+	struct mef_secret	*key = NULL, *body = NULL;
+	enum outcome		 out = OUT_INTERNAL;
+	enum mef_err		 rc;
+	size_t			 len;
+	int64_t			 now = clock_wall_s();
+
+	memset(&sf, 0, sizeof(sf));
+	if (strcasecmp(fc->fp.keyid.fqdn, c->worker->mefd->cfg.fqdn) != 0)
+		return OUT_NOT_FOUND;	/* another MEF's KeId */
+	rc = store_fetch_lookup(c->worker->store, fc->fp.keyid.text,
+	    c->target.id, now, &sf);
+	if (rc == MEF_E_NOTFOUND) {
+		out = OUT_NOT_FOUND;
+		goto out;
+	}
+	if (rc != MEF_OK)
+		goto out;
+	if (!sf.is_allowed || (fc->fp.has_suid && !suid_allowed(&sf,
+	    fc->fp.suid))) {
+		out = OUT_NO_PRIVILEGE;
+		goto out;
+	}
+	fc->lifetime_s = sf.expires - now;
+	if (derive(c, fc, &sf, &key) != MEF_OK ||
+	    mef_secret_alloc(ANSWER_MAX, &body) != MEF_OK ||
+	    answer_encode_ok(fc->fmt, key, sf.enrolee_id,
+	    (uint64_t)fc->lifetime_s, mef_secret_data(body), ANSWER_MAX,
+	    &len) != MEF_OK)
+		goto out;
+	out = OUT_OK;
+	conn_respond_secret(c, out, media_type(fc->fmt), &body, len);
+out:
+	mef_secret_free(&key);
+	mef_secret_free(&body);
+	store_fetch_clear(&sf);
+	return out;
+}
+
+static enum outcome
+fetch_check(struct conn *c, struct fetch_ctx *fc)
+{
+	const struct http_request	*req = &c->parser.req;
+
+	if (!fetch_path_matches(req->path, req->path_len))
+		return OUT_NOT_FOUND;
+	if (req->method != HTTP_REQ_GET)
+		return OUT_NOT_ALLOWED;
+	if (fetch_path_parse(req->path, req->path_len, &fc->fp) != MEF_OK)
+		return OUT_BAD_REQUEST;
+	if (!req->has_origin || req->origin[0] == '\0')
+		return OUT_NO_ORIGIN;
+	if (!origin_is_target(c))
+		return OUT_NO_PRIVILEGE;
+	return OUT_OK;
+}
+
+static void
+answer_error(struct conn *c, enum outcome out, enum mef_format fmt)
+{
+	unsigned char	body[ANSWER_MAX];
+	size_t		len;
+
+	if (answer_encode_error(fmt, outcome_get(out)->error_string, body,
+	    sizeof(body), &len) != MEF_OK) {
+		conn_respond(c, out, NULL, NULL, 0);
+		return;
+	}
+	conn_respond(c, out, media_type(fmt), body, len);
+}
+
+/* see conn.h */
+void
+fetch_handle(struct conn *c)
+{
+	const struct http_request	*req = &c->parser.req;
+	struct fetch_ctx		 fc;
+	enum outcome			 out;
+	char				 suid[24] = "-";
+
+	memset(&fc, 0, sizeof(fc));
+	fc.t_start_us = clock_mono_us();
+	fc.fmt = MEF_FMT_JSON;
+	out = fetch_check(c, &fc);
+	if (out == OUT_OK && media_from_accept(req->has_accept ? req->accept :
+	    NULL, strlen(req->accept), &fc.fmt) != MEF_OK) {
+		fc.fmt = MEF_FMT_JSON;	/* the error itself in JSON */
+		out = OUT_NOT_ACCEPTABLE;
+	}
+	if (out == OUT_OK)
+		out = fetch_grant(c, &fc);
+	if (out != OUT_OK)
+		answer_error(c, out, fc.fmt);
+	if (fc.fp.has_suid)
+		snprintf(suid, sizeof(suid), "%lu", fc.fp.suid);
+	log_info("fetch peer=%s target=%s origin=%s keyid=%s suid=%s "
+	    "format=%s outcome=%d lifetime=%lld latency_us=%llu", c->peer,
+	    c->target.id, req->has_origin ? req->origin : "-",
+	    fc.fp.keyid.text[0] != '\0' ? fc.fp.keyid.text : "-",
+	    suid,
+	    media_type(fc.fmt), outcome_get(out)->rsc,
+	    (long long)(out == OUT_OK ? fc.lifetime_s : 0),
+	    (unsigned long long)(clock_mono_us() - fc.t_start_us));
+}

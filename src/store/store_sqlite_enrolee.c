@@ -1,0 +1,286 @@
+/*
+ * store_sqlite_enrolee.c -- Enrolees and their links to Targets, on SQLite.
+ *
+ * An Enrolee is one row of enrolee (with its Kpm wrapped under "kpm:<KpmId>")
+ * and one row of enrolee_target per Target it may be provisioned for. Adding is
+ * one transaction, so an unknown Target leaves nothing behind. Arguments arrive
+ * checked and normalised by store.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store_sqlite.h"
+
+/* Decimal SUIDs joined by commas. */
+#define SQ_SUIDS_TEXT_MAX	(STORE_SUIDS_MAX * 21)
+
+static enum mef_err	enrolee_row(sqlite3_stmt *stmt,
+			    struct store_enrolee *e);
+static enum mef_err	enrolee_links(struct store_sqlite *s,
+			    const char *kpm_id, const char *suids_text,
+			    const struct store_enrolee *e);
+static enum mef_err	enrolee_targets(struct store_sqlite *s,
+			    struct store_enrolee *e);
+static enum mef_err	suids_format(const unsigned long *suids, size_t nsuids,
+			    char *out, size_t outsz);
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_add(struct store *st, const struct store_enrolee *e,
+    const struct mef_secret *kpm, const unsigned long *suids, size_t nsuids)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_INSERT);
+	unsigned char		 blob[WRAP_BLOB_MAX];
+	char			 suids_text[SQ_SUIDS_TEXT_MAX];
+	size_t			 blob_len = 0;
+	enum mef_err		 rc;
+	int			 src, in_tx = 0;
+
+	rc = suids_format(suids, nsuids, suids_text, sizeof(suids_text));
+	if (rc != MEF_OK)
+		goto out;
+	rc = store_sqlite_seal(s, "kpm", e->kpm_id, kpm, blob, sizeof(blob),
+	    &blob_len);
+	if (rc != MEF_OK)
+		goto out;
+	rc = store_sqlite_exec(s, SQ_BEGIN);
+	if (rc != MEF_OK)
+		goto out;
+	in_tx = 1;
+	store_sqlite_bind_text(stmt, 1, e->kpm_id);
+	sqlite3_bind_blob(stmt, 2, blob, (int)blob_len, SQLITE_STATIC);
+	store_sqlite_bind_text(stmt, 3, e->enrolee_id);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)e->lifetime_s);
+	sqlite3_bind_int64(stmt, 5, e->created);
+	src = sqlite3_step(stmt);
+	if (src != SQLITE_DONE)
+		rc = store_sqlite_err(s, src, "insert enrolee");
+	store_sqlite_done(stmt);
+	if (rc != MEF_OK)
+		goto out;
+	rc = enrolee_links(s, e->kpm_id, nsuids > 0 ? suids_text : NULL, e);
+	if (rc != MEF_OK)
+		goto out;
+	rc = store_sqlite_exec(s, SQ_COMMIT);
+out:
+	if (rc != MEF_OK && in_tx)
+		store_sqlite_exec(s, SQ_ROLLBACK);
+	mef_wipe(blob, sizeof(blob));
+	return rc;
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_get(struct store *st, const char *kpm_id,
+    struct store_enrolee *pe, struct mef_secret **pkpm)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_GET);
+	struct store_enrolee	*e = NULL;
+	struct mef_secret	*kpm = NULL;
+	enum mef_err		 rc;
+	int			 src;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	store_sqlite_bind_text(stmt, 1, kpm_id);
+	src = sqlite3_step(stmt);
+	if (src == SQLITE_DONE)
+		rc = MEF_E_NOTFOUND;
+	else if (src != SQLITE_ROW)
+		rc = store_sqlite_err(s, src, "get enrolee");
+	else
+		rc = enrolee_row(stmt, e);
+	if (rc == MEF_OK && pkpm != NULL)
+		rc = store_sqlite_unseal(s, "kpm", e->kpm_id, stmt, 6, &kpm);
+	store_sqlite_done(stmt);
+	if (rc == MEF_OK)
+		rc = enrolee_targets(s, e);
+	if (rc == MEF_OK) {
+		*pe = *e;
+		if (pkpm != NULL)
+			*pkpm = kpm;
+	} else
+		mef_secret_free(&kpm);
+	free(e);
+	return rc;
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_list(struct store *st,
+    enum mef_err (*cb)(void *arg, const struct store_enrolee *e), void *arg)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_LIST);
+	struct store_enrolee	*e;
+	enum mef_err		 rc = MEF_OK;
+	int			 src;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	while (rc == MEF_OK) {
+		src = sqlite3_step(stmt);
+		if (src == SQLITE_DONE)
+			break;
+		if (src != SQLITE_ROW) {
+			rc = store_sqlite_err(s, src, "list enrolees");
+			break;
+		}
+		rc = enrolee_row(stmt, e);
+		if (rc == MEF_OK)
+			rc = cb(arg, e);
+	}
+	store_sqlite_done(stmt);
+	free(e);
+	return rc;
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_revoke(struct store *st, const char *kpm_id, int64_t now)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt;
+	enum mef_err		 rc;
+	int			 src;
+
+	rc = store_sqlite_exec(s, SQ_BEGIN);
+	if (rc != MEF_OK)
+		return rc;
+	stmt = store_sqlite_stmt(s, SQ_ENROLEE_REVOKE);
+	store_sqlite_bind_text(stmt, 1, kpm_id);
+	sqlite3_bind_int64(stmt, 2, now);
+	src = sqlite3_step(stmt);
+	if (src != SQLITE_DONE)
+		rc = store_sqlite_err(s, src, "revoke enrolee");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = MEF_E_NOTFOUND;
+	store_sqlite_done(stmt);
+	if (rc != MEF_OK)
+		goto out;
+	stmt = store_sqlite_stmt(s, SQ_ENROLEE_REVOKE_KEYS);
+	store_sqlite_bind_text(stmt, 1, kpm_id);
+	src = sqlite3_step(stmt);
+	if (src != SQLITE_DONE)
+		rc = store_sqlite_err(s, src, "revoke keys");
+	store_sqlite_done(stmt);
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_COMMIT);
+out:
+	if (rc != MEF_OK)
+		store_sqlite_exec(s, SQ_ROLLBACK);
+	return rc;
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_remove(struct store *st, const char *kpm_id)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_DELETE);
+	enum mef_err		 rc = MEF_OK;
+	int			 src;
+
+	/* One statement: the links and Ke go with it (ON DELETE CASCADE). */
+	store_sqlite_bind_text(stmt, 1, kpm_id);
+	src = sqlite3_step(stmt);
+	if (src != SQLITE_DONE)
+		rc = store_sqlite_err(s, src, "remove enrolee");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = MEF_E_NOTFOUND;
+	store_sqlite_done(stmt);
+	return rc;
+}
+
+/* Columns SQ_ENROLEE_COLS of the current row; the targets stay empty. */
+static enum mef_err
+enrolee_row(sqlite3_stmt *stmt, struct store_enrolee *e)
+{
+	enum mef_err	rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = store_sqlite_col_text(stmt, 0, e->kpm_id, sizeof(e->kpm_id));
+	if (rc == MEF_OK)
+		rc = store_sqlite_col_text(stmt, 1, e->enrolee_id,
+		    sizeof(e->enrolee_id));
+	e->lifetime_s = (uint64_t)sqlite3_column_int64(stmt, 2);
+	e->is_revoked = sqlite3_column_int(stmt, 3) != 0;
+	e->created = sqlite3_column_int64(stmt, 4);
+	e->revoked_at = sqlite3_column_int64(stmt, 5);
+	return rc;
+}
+
+/* One link per Target; a Target that does not exist inserts no row. */
+static enum mef_err
+enrolee_links(struct store_sqlite *s, const char *kpm_id,
+    const char *suids_text, const struct store_enrolee *e)
+{
+	sqlite3_stmt	*stmt = store_sqlite_stmt(s, SQ_LINK_INSERT);
+	enum mef_err	 rc = MEF_OK;
+	size_t		 i;
+	int		 src;
+
+	for (i = 0; i < e->ntargets && rc == MEF_OK; i++) {
+		store_sqlite_bind_text(stmt, 1, kpm_id);
+		store_sqlite_bind_text(stmt, 2, e->targets[i]);
+		store_sqlite_bind_text(stmt, 3, suids_text);
+		src = sqlite3_step(stmt);
+		if (src != SQLITE_DONE)
+			rc = store_sqlite_err(s, src, "link target");
+		else if (sqlite3_changes(s->db) == 0)
+			rc = MEF_E_NOTFOUND;
+		store_sqlite_done(stmt);
+	}
+	return rc;
+}
+
+static enum mef_err
+enrolee_targets(struct store_sqlite *s, struct store_enrolee *e)
+{
+	sqlite3_stmt	*stmt = store_sqlite_stmt(s, SQ_ENROLEE_TARGETS);
+	enum mef_err	 rc = MEF_OK;
+	int		 src;
+
+	e->ntargets = 0;
+	store_sqlite_bind_text(stmt, 1, e->kpm_id);
+	while (rc == MEF_OK) {
+		src = sqlite3_step(stmt);
+		if (src == SQLITE_DONE)
+			break;
+		if (src != SQLITE_ROW)
+			rc = store_sqlite_err(s, src, "enrolee targets");
+		else if (e->ntargets == MEF_TARGETS_MAX)
+			rc = MEF_E_STORE;
+		else
+			rc = store_sqlite_col_text(stmt, 0,
+			    e->targets[e->ntargets++], MEF_ID_MAX + 1);
+	}
+	store_sqlite_done(stmt);
+	return rc;
+}
+
+static enum mef_err
+suids_format(const unsigned long *suids, size_t nsuids, char *out,
+    size_t outsz)
+{
+	size_t	i, off = 0;
+	int	n;
+
+	out[0] = '\0';
+	for (i = 0; i < nsuids; i++) {
+		n = snprintf(out + off, outsz - off, "%s%lu", i > 0 ? "," : "",
+		    suids[i]);
+		if (n < 0 || (size_t)n >= outsz - off)
+			return MEF_E_INVAL;
+		off += (size_t)n;
+	}
+	return MEF_OK;
+}

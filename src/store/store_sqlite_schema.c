@@ -1,0 +1,168 @@
+/*
+ * store_sqlite_schema.c -- the SQLite schema and its forward migrations.
+ *
+ * PRAGMA user_version holds the schema version. migrations[] is applied in
+ * order, each step in the same transaction as the version bump, so a crash
+ * leaves the database at one version or the next, never between. A database
+ * newer than this program is refused rather than guessed at. A step is never
+ * edited once released: a change is a new row.
+ *
+ * Key columns (enrolee.kpm, target.psk, enrolment_key.ke) hold wrap_seal()
+ * blobs only.
+ */
+#include <sqlite3.h>
+
+#include "store/store_sqlite.h"
+#include "util/log.h"
+
+struct sq_migration {
+	int		 version;	/* user_version after this step */
+	const char	*sql;
+};
+
+static const struct sq_migration migrations[] = {
+	{ 1,
+	    "CREATE TABLE enrolee ("
+	    " kpm_id TEXT PRIMARY KEY NOT NULL,"
+	    " kpm BLOB NOT NULL,"
+	    " enrolee_id TEXT NOT NULL,"
+	    " lifetime_s INTEGER NOT NULL CHECK (lifetime_s > 0),"
+	    " is_revoked INTEGER NOT NULL DEFAULT 0,"
+	    " created INTEGER NOT NULL,"
+	    " revoked_at INTEGER NOT NULL DEFAULT 0);"
+	    "CREATE TABLE target ("
+	    " target_id TEXT PRIMARY KEY NOT NULL,"
+	    " kind TEXT NOT NULL CHECK (kind IN ('cse', 'ae', 'maf')),"
+	    " fqdn TEXT NOT NULL DEFAULT '',"
+	    " psk_id TEXT UNIQUE,"
+	    " psk BLOB,"
+	    " fingerprint BLOB UNIQUE"
+	    "  CHECK (fingerprint IS NULL OR length(fingerprint) = 32),"
+	    " created INTEGER NOT NULL,"
+	    " CHECK ((psk_id IS NULL) = (psk IS NULL)),"
+	    " CHECK (psk_id IS NOT NULL OR fingerprint IS NOT NULL));"
+	    "CREATE TABLE enrolee_target ("
+	    " kpm_id TEXT NOT NULL"
+	    "  REFERENCES enrolee (kpm_id) ON DELETE CASCADE,"
+	    " target_id TEXT NOT NULL"
+	    "  REFERENCES target (target_id) ON DELETE CASCADE,"
+	    " suids TEXT NOT NULL,"
+	    " PRIMARY KEY (kpm_id, target_id)) WITHOUT ROWID;"
+	    "CREATE INDEX enrolee_target_by_target"
+	    " ON enrolee_target (target_id);"
+	    "CREATE TABLE enrolment_key ("
+	    " keyid TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,"
+	    " kpm_id TEXT NOT NULL"
+	    "  REFERENCES enrolee (kpm_id) ON DELETE CASCADE,"
+	    " ke BLOB NOT NULL,"
+	    " created INTEGER NOT NULL,"
+	    " expires INTEGER NOT NULL,"
+	    " is_revoked INTEGER NOT NULL DEFAULT 0);"
+	    "CREATE INDEX enrolment_key_by_enrolee"
+	    " ON enrolment_key (kpm_id, created);"
+	    "PRAGMA user_version = 1;" },
+};
+
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+#define SCHEMA_LATEST	(migrations[NMIGRATIONS - 1].version)
+
+static enum mef_err	schema_version(sqlite3 *db, int *pversion);
+static enum mef_err	schema_upgrade(sqlite3 *db, int *pversion);
+static enum mef_err	schema_apply(sqlite3 *db, int from);
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_schema_migrate(sqlite3 *db)
+{
+	enum mef_err	rc;
+	int		version = 0;
+
+	rc = schema_version(db, &version);
+	if (rc != MEF_OK || version == SCHEMA_LATEST)
+		goto out;
+	if (version < SCHEMA_LATEST)
+		rc = schema_upgrade(db, &version);
+	if (rc == MEF_OK && version > SCHEMA_LATEST) {
+		log_warnx("sqlite: database schema version %d is newer than "
+		    "this program's (%d)", version, SCHEMA_LATEST);
+		rc = MEF_E_STORE;
+	}
+out:
+	return rc;
+}
+
+/* Takes the write lock, looks again (another may have won), migrates. */
+static enum mef_err
+schema_upgrade(sqlite3 *db, int *pversion)
+{
+	enum mef_err	rc = MEF_OK;
+	int		src;
+
+	src = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		log_warnx("sqlite: migration: %s", sqlite3_errmsg(db));
+		rc = MEF_E_STORE;
+		goto out;
+	}
+	rc = schema_version(db, pversion);
+	if (rc == MEF_OK && *pversion < SCHEMA_LATEST) {
+		rc = schema_apply(db, *pversion);
+		if (rc == MEF_OK)
+			rc = schema_version(db, pversion);
+	}
+	if (rc == MEF_OK) {
+		src = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		if (src != SQLITE_OK) {
+			log_warnx("sqlite: migration commit: %s",
+			    sqlite3_errmsg(db));
+			rc = MEF_E_STORE;
+		}
+	}
+out:
+	if (rc != MEF_OK && !sqlite3_get_autocommit(db))
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static enum mef_err
+schema_version(sqlite3 *db, int *pversion)
+{
+	sqlite3_stmt	*stmt = NULL;
+	enum mef_err	 rc = MEF_OK;
+	int		 src;
+
+	src = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(stmt);
+	if (src == SQLITE_ROW)
+		*pversion = sqlite3_column_int(stmt, 0);
+	else {
+		log_warnx("sqlite: cannot read schema version: %s",
+		    sqlite3_errmsg(db));
+		rc = MEF_E_STORE;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Runs every step past from; the caller holds the transaction. */
+static enum mef_err
+schema_apply(sqlite3 *db, int from)
+{
+	size_t	i;
+	int	src;
+
+	for (i = 0; i < NMIGRATIONS; i++) {
+		if (migrations[i].version <= from)
+			continue;
+		src = sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL);
+		if (src != SQLITE_OK) {
+			log_warnx("sqlite: migration to version %d: %s",
+			    migrations[i].version, sqlite3_errmsg(db));
+			return MEF_E_STORE;
+		}
+		log_info("database schema migrated to version %d",
+		    migrations[i].version);
+	}
+	return MEF_OK;
+}

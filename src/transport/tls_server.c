@@ -1,0 +1,299 @@
+/*
+ * tls_server.c -- OpenSSL server contexts and accepted connections for mefd.
+ *
+ * The connection's daemon context travels in the SSL's ex_data so the PSK and
+ * certificate callbacks, which OpenSSL calls in the middle of a handshake, can reach the
+ * store of the loop that owns the connection. A lookup miss answers with a random
+ * dummy PSK: the client then fails on the Finished MAC exactly as with a wrong key.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "transport/tls_server.h"
+#include "util/log.h"
+
+#define DUMMY_PSK_LEN	32
+
+/* Offered to Enrolees: the mandatory suite of TS-0003 10.2.2 first. */
+static const char bootstrap_ciphers[] =
+    "PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384:"
+    "PSK-AES128-CCM8:ECDHE-PSK-AES128-CBC-SHA256";
+/* Offered to Targets: the same PSK suites plus certificate suites. */
+static const char target_ciphers[] =
+    "PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384:"
+    "ECDHE-PSK-AES128-CBC-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384";
+
+struct tls_server {
+	SSL_CTX			*ctx;
+	struct tls_server_cfg	 cfg;
+};
+
+static pthread_once_t	 ex_once = PTHREAD_ONCE_INIT;
+static int		 ex_conn_arg = -1;
+
+static void
+ex_init(void)
+{
+	ex_conn_arg = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+static unsigned int
+psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
+    unsigned int max_psk_len)
+{
+	struct tls_server	*srv;
+	struct mef_secret	*key = NULL;
+	unsigned int		 len = 0;
+	enum mef_err		 rc;
+
+	srv = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	rc = srv->cfg.psk_lookup(SSL_get_ex_data(ssl, ex_conn_arg),
+	    identity != NULL ? identity : "", &key);
+	if (rc == MEF_E_NOTFOUND) {
+		/*
+		 * Unknown identity: go on with a random key, so the peer sees the
+		 * same failure (bad Finished) as for a wrong key and learns nothing
+		 * about which identities exist.
+		 */
+		if (max_psk_len < DUMMY_PSK_LEN ||
+		    RAND_bytes(psk, DUMMY_PSK_LEN) != 1)
+			return 0;
+		return DUMMY_PSK_LEN;
+	}
+	if (rc != MEF_OK)
+		return 0;
+	if (mef_secret_len(key) <= max_psk_len) {
+		len = (unsigned int)mef_secret_len(key);
+		memcpy(psk, mef_secret_bytes(key), len);
+	}
+	mef_secret_free(&key);
+	return len;
+}
+
+static int
+verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
+{
+	struct tls_server	*srv;
+	unsigned char		 fp[EVP_MAX_MD_SIZE];
+	unsigned int		 fp_len = 0;
+	X509			*cert;
+	SSL			*ssl;
+
+	if (X509_STORE_CTX_get_error_depth(xctx) != 0)
+		return 1;	/* the decision is taken on the leaf */
+	ssl = X509_STORE_CTX_get_ex_data(xctx,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	srv = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	/* With a configured trust anchor, the chain must verify as well. */
+	if (srv->cfg.client_ca_file != NULL && !preverify_ok)
+		return 0;
+	cert = X509_STORE_CTX_get_current_cert(xctx);
+	if (cert == NULL || srv->cfg.cert_check == NULL ||
+	    X509_digest(cert, EVP_sha256(), fp, &fp_len) != 1 ||
+	    fp_len != TLS_FINGERPRINT_LEN)
+		return 0;
+	return srv->cfg.cert_check(SSL_get_ex_data(ssl, ex_conn_arg), fp) ==
+	    MEF_OK;
+}
+
+static enum mef_err
+ctx_fail(char *err, size_t errsz, const char *what, const char *file)
+{
+	char	ebuf[256];
+
+	ERR_error_string_n(ERR_get_error(), ebuf, sizeof(ebuf));
+	ERR_clear_error();
+	snprintf(err, errsz, "%s %s: %s", what, file != NULL ? file : "", ebuf);
+	return MEF_E_CONFIG;
+}
+
+static enum mef_err
+ctx_configure(struct tls_server *srv, char *err, size_t errsz)
+{
+	const struct tls_server_cfg	*cfg = &srv->cfg;
+	SSL_CTX				*ctx = srv->ctx;
+	int				 boot = cfg->role == TLS_ROLE_BOOTSTRAP;
+
+	SSL_CTX_set_app_data(ctx, srv);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, boot ? TLS1_2_VERSION : TLS1_3_VERSION);
+	/* No resumption: every connection proves its key (revocation is immediate). */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	if (SSL_CTX_set_cipher_list(ctx, boot ? bootstrap_ciphers :
+	    target_ciphers) != 1)
+		return ctx_fail(err, errsz, "cipher list", NULL);
+	if (cfg->psk_lookup != NULL)
+		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
+	if (cfg->cert_file != NULL) {
+		if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1)
+			return ctx_fail(err, errsz, "certificate", cfg->cert_file);
+		if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
+		    SSL_FILETYPE_PEM) != 1)
+			return ctx_fail(err, errsz, "private key", cfg->key_file);
+		if (SSL_CTX_check_private_key(ctx) != 1)
+			return ctx_fail(err, errsz, "key does not match",
+			    cfg->cert_file);
+	}
+	if (cfg->client_ca_file != NULL &&
+	    SSL_CTX_load_verify_locations(ctx, cfg->client_ca_file, NULL) != 1)
+		return ctx_fail(err, errsz, "client CA", cfg->client_ca_file);
+	if (cfg->cert_check != NULL && cfg->cert_file != NULL)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+		    verify_cb);
+	return MEF_OK;
+}
+
+/* see tls_server.h */
+enum mef_err
+tls_server_new(const struct tls_server_cfg *cfg, struct tls_server **psrv,
+    char *err, size_t errsz)
+{
+	struct tls_server	*srv;
+	enum mef_err		 rc;
+
+	pthread_once(&ex_once, ex_init);
+	if (ex_conn_arg < 0)
+		return MEF_E_CRYPTO;
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL)
+		return MEF_E_NOMEM;
+	srv->cfg = *cfg;
+	srv->ctx = SSL_CTX_new(TLS_server_method());
+	if (srv->ctx == NULL) {
+		rc = ctx_fail(err, errsz, "SSL_CTX_new", NULL);
+		goto out;
+	}
+	rc = ctx_configure(srv, err, errsz);
+out:
+	if (rc == MEF_OK)
+		*psrv = srv;
+	else
+		tls_server_free(&srv);
+	return rc;
+}
+
+/* see tls_server.h */
+void
+tls_server_free(struct tls_server **psrv)
+{
+	if (psrv == NULL || *psrv == NULL)
+		return;
+	SSL_CTX_free((*psrv)->ctx);
+	free(*psrv);
+	*psrv = NULL;
+}
+
+/* see tls_server.h */
+struct bufferevent *
+tls_server_accept(struct tls_server *srv, struct event_base *base, int fd,
+    void *conn_arg)
+{
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	ssl = SSL_new(srv->ctx);
+	if (ssl == NULL) {
+		ERR_clear_error();
+		evutil_closesocket(fd);
+		return NULL;
+	}
+	SSL_set_ex_data(ssl, ex_conn_arg, conn_arg);
+	/* On failure libevent frees ssl (BEV_OPT_CLOSE_ON_FREE) but not fd. */
+	bev = bufferevent_openssl_socket_new(base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* see tls_server.h */
+enum mef_err
+tls_conn_export(struct bufferevent *bev, const char *label, size_t label_len,
+    unsigned char *out, size_t out_len)
+{
+	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (ssl == NULL || SSL_export_keying_material(ssl, out, out_len, label,
+	    label_len, NULL, 0, 0) != 1) {
+		ERR_clear_error();
+		return MEF_E_CRYPTO;
+	}
+	return MEF_OK;
+}
+
+/* see tls_server.h */
+void
+tls_conn_shutdown(struct bufferevent *bev)
+{
+	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (ssl != NULL && SSL_is_init_finished(ssl))
+		(void)SSL_shutdown(ssl);
+	ERR_clear_error();
+}
+
+/* see tls_server.h */
+const char *
+tls_conn_psk_identity(struct bufferevent *bev)
+{
+	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
+
+	return ssl != NULL ? SSL_get_psk_identity(ssl) : NULL;
+}
+
+/* see tls_server.h */
+const char *
+tls_conn_version(struct bufferevent *bev)
+{
+	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
+
+	return ssl != NULL ? SSL_get_version(ssl) : "-";
+}
+
+/* see tls_server.h */
+const char *
+tls_conn_cipher(struct bufferevent *bev)
+{
+	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
+
+	return ssl != NULL ? SSL_get_cipher_name(ssl) : "-";
+}
+
+/* see tls_server.h */
+const char *
+tls_last_error(struct bufferevent *bev, char *buf, size_t bufsz)
+{
+	unsigned long	e = 0, next;
+
+	if (bev != NULL)
+		e = bufferevent_get_openssl_error(bev);
+	while ((next = ERR_get_error()) != 0)
+		if (e == 0)
+			e = next;
+	if (e == 0) {
+		snprintf(buf, bufsz, "connection closed");
+		return buf;
+	}
+	snprintf(buf, bufsz, "%s", ERR_reason_error_string(e) != NULL ?
+	    ERR_reason_error_string(e) : "TLS error");
+	return buf;
+}

@@ -1,0 +1,345 @@
+/*
+ * cmd_enrolee.c -- mefctl enrolee add | list | show | revoke | remove.
+ *
+ * add checks every value (identifiers, Kpm, lifetime, SUIDs) and that every
+ * Target is registered before it writes; the store then adds the Enrolee and
+ * its links in one transaction. Nothing here prints the Kpm: show reads the
+ * Enrolee without it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mefctl.h"
+#include "protocol/fetch_path.h"
+#include "util/clock.h"
+
+static enum mef_err	enrolee_from_opts(struct mefctl *ctl,
+			    const struct opts *o, struct store_enrolee *e,
+			    unsigned long *suids, size_t *pnsuids);
+static enum mef_err	enrolee_suids(const struct opts *o,
+			    unsigned long *suids, size_t *pnsuids);
+static enum mef_err	enrolee_targets_known(struct mefctl *ctl,
+			    const struct store_enrolee *e);
+static json_t		*enrolee_json(const struct store_enrolee *e,
+			    int with_targets);
+static enum mef_err	enrolee_list_cb(void *arg,
+			    const struct store_enrolee *e);
+static void		enrolee_print(const struct store_enrolee *e);
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_add(struct mefctl *ctl, const struct opts *o)
+{
+	struct store_enrolee	*e = NULL;
+	struct mef_secret	*kpm = NULL;
+	unsigned long		 suids[STORE_SUIDS_MAX];
+	size_t			 nsuids = 0;
+	enum mef_err		 rc;
+
+	if (opts_has(o, OPT_KPM) == opts_has(o, OPT_KPM_FILE))
+		return out_usage(ctl, "give one of --kpm and --kpm-file");
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	rc = enrolee_from_opts(ctl, o, e, suids, &nsuids);
+	if (rc == MEF_OK)
+		rc = args_key(o, OPT_KPM, OPT_KPM_FILE, "Kpm", &kpm);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	if (rc == MEF_OK)
+		rc = enrolee_targets_known(ctl, e);
+	if (rc != MEF_OK)
+		goto out;
+	rc = store_enrolee_add(ctl->st, e, kpm, suids, nsuids);
+	if (rc == MEF_E_EXISTS)
+		out_error("enrolee '%s' already exists", e->kpm_id);
+	else if (rc != MEF_OK)
+		out_store_error(rc, "enrolee");
+	if (rc != MEF_OK)
+		goto out;
+	if (ctl->json)
+		rc = out_json(enrolee_json(e, 1));
+	else
+		printf("enrolee %s added: EnroleeID %s, %zu target(s), "
+		    "lifetime %llu s\n", e->kpm_id, e->enrolee_id, e->ntargets,
+		    (unsigned long long)e->lifetime_s);
+out:
+	mef_secret_free(&kpm);
+	free(e);
+	return rc;
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_list(struct mefctl *ctl, const struct opts *o)
+{
+	struct list_ctx	lc;
+	enum mef_err	rc;
+
+	rc = mefctl_open_store(ctl);
+	if (rc != MEF_OK)
+		return rc;
+	memset(&lc, 0, sizeof(lc));
+	lc.ctl = ctl;
+	if (ctl->json) {
+		lc.arr = json_array();
+		if (lc.arr == NULL)
+			return MEF_E_NOMEM;
+	} else
+		printf("%-24s %-24s %10s %-8s %s\n", "KPM-ID", "ENROLEE-ID",
+		    "LIFETIME", "STATE", "CREATED");
+	rc = store_enrolee_list(ctl->st, enrolee_list_cb, &lc);
+	if (rc != MEF_OK) {
+		json_decref(lc.arr);
+		return out_store_error(rc, "enrolee list");
+	}
+	return ctl->json ? out_json(lc.arr) : MEF_OK;
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_show(struct mefctl *ctl, const struct opts *o)
+{
+	struct store_enrolee	*e = NULL;
+	struct list_ctx		 lc;
+	json_t			*obj = NULL;
+	char			 id[MEF_ID_MAX + 1];
+	enum mef_err		 rc;
+
+	memset(&lc, 0, sizeof(lc));
+	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	if (rc != MEF_OK)
+		return rc;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	rc = store_enrolee_get(ctl->st, id, e, NULL);
+	if (rc == MEF_E_NOTFOUND)
+		out_error("no such enrolee '%s'", id);
+	else if (rc != MEF_OK)
+		out_store_error(rc, "enrolee");
+	if (rc != MEF_OK)
+		goto out;
+	lc.ctl = ctl;
+	lc.now = clock_wall_s();
+	if (ctl->json) {
+		lc.arr = json_array();
+		obj = enrolee_json(e, 1);
+		if (lc.arr == NULL || obj == NULL) {
+			rc = MEF_E_NOMEM;
+			goto out;
+		}
+	} else
+		enrolee_print(e);
+	rc = store_key_list(ctl->st, id, cmd_keys_list_cb, &lc);
+	if (rc != MEF_OK) {
+		out_store_error(rc, "keys");
+		goto out;
+	}
+	if (ctl->json) {
+		json_object_set_new(obj, "keys", lc.arr);
+		lc.arr = NULL;
+		rc = out_json(obj);
+		obj = NULL;
+	}
+out:
+	json_decref(lc.arr);
+	json_decref(obj);
+	free(e);
+	return rc;
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_revoke(struct mefctl *ctl, const struct opts *o)
+{
+	char		id[MEF_ID_MAX + 1];
+	enum mef_err	rc;
+
+	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	if (rc != MEF_OK)
+		return rc;
+	rc = store_enrolee_revoke(ctl->st, id, clock_wall_s());
+	if (rc == MEF_E_NOTFOUND)
+		out_error("no such enrolee '%s'", id);
+	else if (rc != MEF_OK)
+		out_store_error(rc, "enrolee");
+	if (rc != MEF_OK)
+		return rc;
+	if (ctl->json)
+		return out_json(json_pack("{s:s, s:s}", "kpm_id", id,
+		    "state", "revoked"));
+	printf("enrolee %s revoked: all its Enrolment Keys are invalid\n", id);
+	return MEF_OK;
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_remove(struct mefctl *ctl, const struct opts *o)
+{
+	char		id[MEF_ID_MAX + 1];
+	enum mef_err	rc;
+
+	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	if (rc != MEF_OK)
+		return rc;
+	rc = store_enrolee_remove(ctl->st, id);
+	if (rc == MEF_E_NOTFOUND)
+		out_error("no such enrolee '%s'", id);
+	else if (rc != MEF_OK)
+		out_store_error(rc, "enrolee");
+	if (rc != MEF_OK)
+		return rc;
+	if (ctl->json)
+		return out_json(json_pack("{s:s, s:b}", "kpm_id", id,
+		    "removed", 1));
+	printf("enrolee %s removed, with its links and Enrolment Keys\n", id);
+	return MEF_OK;
+}
+
+/* Every value of enrolee add but the Kpm, checked. */
+static enum mef_err
+enrolee_from_opts(struct mefctl *ctl, const struct opts *o,
+    struct store_enrolee *e, unsigned long *suids, size_t *pnsuids)
+{
+	enum mef_err	rc;
+	size_t		i, j;
+
+	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), e->kpm_id);
+	if (rc == MEF_OK)
+		rc = args_ident("enrolee-id", opts_get(o, OPT_ENROLEE_ID),
+		    e->enrolee_id);
+	for (i = 0; i < o->n[OPT_TARGET] && rc == MEF_OK; i++) {
+		rc = args_ident("target", o->val[OPT_TARGET][i], e->targets[i]);
+		for (j = 0; j < i && rc == MEF_OK; j++) {
+			if (strcmp(e->targets[i], e->targets[j]) == 0) {
+				out_error("--target '%s' given twice",
+				    e->targets[i]);
+				rc = MEF_E_INVAL;
+			}
+		}
+	}
+	e->ntargets = o->n[OPT_TARGET];
+	e->lifetime_s = ctl->cfg.default_lifetime_s;
+	if (rc == MEF_OK && opts_has(o, OPT_LIFETIME))
+		rc = args_u64("lifetime", opts_get(o, OPT_LIFETIME), 1,
+		    ARGS_LIFETIME_MAX, &e->lifetime_s);
+	if (rc == MEF_OK)
+		rc = enrolee_suids(o, suids, pnsuids);
+	return rc;
+}
+
+static enum mef_err
+enrolee_suids(const struct opts *o, unsigned long *suids, size_t *pnsuids)
+{
+	uint64_t	v;
+	enum mef_err	rc = MEF_OK;
+	size_t		i, j, n = o->n[OPT_SUID];
+
+	if (n > STORE_SUIDS_MAX) {
+		out_error("--suid: at most %d SUIDs", STORE_SUIDS_MAX);
+		return MEF_E_INVAL;
+	}
+	for (i = 0; i < n && rc == MEF_OK; i++) {
+		rc = args_u64("suid", o->val[OPT_SUID][i], 0, FETCH_SUID_MAX,
+		    &v);
+		suids[i] = (unsigned long)v;
+		for (j = 0; j < i && rc == MEF_OK; j++) {
+			if (suids[j] == suids[i]) {
+				out_error("--suid %lu given twice", suids[i]);
+				rc = MEF_E_INVAL;
+			}
+		}
+	}
+	*pnsuids = n;
+	return rc;
+}
+
+/* A clear message for an unknown Target before the store is asked to add. */
+static enum mef_err
+enrolee_targets_known(struct mefctl *ctl, const struct store_enrolee *e)
+{
+	struct store_target	t;
+	enum mef_err		rc = MEF_OK;
+	size_t			i;
+
+	for (i = 0; i < e->ntargets && rc == MEF_OK; i++) {
+		rc = store_target_get(ctl->st, e->targets[i], &t);
+		if (rc == MEF_E_NOTFOUND)
+			out_error("unknown target '%s' (register it with "
+			    "mefctl target add)", e->targets[i]);
+		else if (rc != MEF_OK)
+			out_store_error(rc, "target");
+	}
+	return rc;
+}
+
+static json_t *
+enrolee_json(const struct store_enrolee *e, int with_targets)
+{
+	json_t	*obj, *arr;
+	size_t	 i;
+
+	obj = json_pack("{s:s, s:s, s:I, s:s, s:I}", "kpm_id", e->kpm_id,
+	    "enrolee_id", e->enrolee_id, "lifetime_s",
+	    (json_int_t)e->lifetime_s, "state",
+	    e->is_revoked ? "revoked" : "active", "created",
+	    (json_int_t)e->created);
+	if (obj == NULL)
+		return NULL;
+	if (e->is_revoked)
+		json_object_set_new(obj, "revoked_at",
+		    json_integer(e->revoked_at));
+	if (!with_targets)
+		return obj;
+	arr = json_array();
+	for (i = 0; arr != NULL && i < e->ntargets; i++)
+		json_array_append_new(arr, json_string(e->targets[i]));
+	if (arr == NULL || json_object_set_new(obj, "targets", arr) != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static enum mef_err
+enrolee_list_cb(void *arg, const struct store_enrolee *e)
+{
+	struct list_ctx	*lc = arg;
+	char		 created[OUT_TIME_MAX];
+
+	if (lc->arr != NULL)
+		return json_array_append_new(lc->arr, enrolee_json(e, 0)) == 0 ?
+		    MEF_OK : MEF_E_NOMEM;
+	printf("%-24s %-24s %10llu %-8s %s\n", e->kpm_id, e->enrolee_id,
+	    (unsigned long long)e->lifetime_s,
+	    e->is_revoked ? "revoked" : "active",
+	    out_time(e->created, created, sizeof(created)));
+	return MEF_OK;
+}
+
+static void
+enrolee_print(const struct store_enrolee *e)
+{
+	char	t[OUT_TIME_MAX];
+	size_t	i;
+
+	printf("kpm-id:      %s\n", e->kpm_id);
+	printf("enrolee-id:  %s\n", e->enrolee_id);
+	printf("lifetime:    %llu s\n", (unsigned long long)e->lifetime_s);
+	printf("state:       %s", e->is_revoked ? "revoked" : "active");
+	if (e->is_revoked)
+		printf(" (since %s)", out_time(e->revoked_at, t, sizeof(t)));
+	printf("\ncreated:     %s\ntargets:    ",
+	    out_time(e->created, t, sizeof(t)));
+	for (i = 0; i < e->ntargets; i++)
+		printf(" %s", e->targets[i]);
+	printf("\nkeys:\n");
+}

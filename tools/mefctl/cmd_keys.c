@@ -1,0 +1,94 @@
+/*
+ * cmd_keys.c -- mefctl keys list: the Enrolment Keys, by KeId and expiry.
+ *
+ * Lists identifiers and times only: the store hands out struct store_key, which
+ * has no field for key bytes, so this command cannot print a key even by
+ * mistake.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mefctl.h"
+#include "util/clock.h"
+
+static const char	*key_state(const struct store_key *k, int64_t now);
+
+/* see mefctl.h */
+enum mef_err
+cmd_keys_list(struct mefctl *ctl, const struct opts *o)
+{
+	struct store_enrolee	*e = NULL;
+	struct list_ctx		 lc;
+	char			 id[MEF_ID_MAX + 1];
+	enum mef_err		 rc = MEF_OK;
+
+	if (opts_has(o, OPT_KPM_ID))
+		rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	if (rc != MEF_OK)
+		return rc;
+	/* An unknown Enrolee is an error, not an empty list. */
+	if (opts_has(o, OPT_KPM_ID)) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			return MEF_E_NOMEM;
+		rc = store_enrolee_get(ctl->st, id, e, NULL);
+		free(e);
+		if (rc == MEF_E_NOTFOUND)
+			out_error("no such enrolee '%s'", id);
+		else if (rc != MEF_OK)
+			out_store_error(rc, "enrolee");
+		if (rc != MEF_OK)
+			return rc;
+	}
+	memset(&lc, 0, sizeof(lc));
+	lc.ctl = ctl;
+	lc.now = clock_wall_s();
+	if (ctl->json) {
+		lc.arr = json_array();
+		if (lc.arr == NULL)
+			return MEF_E_NOMEM;
+	} else
+		printf("%-50s %-24s %-20s %-20s %s\n", "KEYID", "KPM-ID",
+		    "CREATED", "EXPIRES", "STATE");
+	rc = store_key_list(ctl->st, opts_has(o, OPT_KPM_ID) ? id : NULL,
+	    cmd_keys_list_cb, &lc);
+	if (rc != MEF_OK) {
+		json_decref(lc.arr);
+		return out_store_error(rc, "keys");
+	}
+	return ctl->json ? out_json(lc.arr) : MEF_OK;
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_keys_list_cb(void *arg, const struct store_key *k)
+{
+	struct list_ctx	*lc = arg;
+	json_t		*obj;
+	char		 created[OUT_TIME_MAX], expires[OUT_TIME_MAX];
+
+	if (lc->arr != NULL) {
+		obj = json_pack("{s:s, s:s, s:I, s:I, s:s}", "keyid",
+		    k->keyid, "kpm_id", k->kpm_id, "created",
+		    (json_int_t)k->created, "expires", (json_int_t)k->expires,
+		    "state", key_state(k, lc->now));
+		return json_array_append_new(lc->arr, obj) == 0 ? MEF_OK :
+		    MEF_E_NOMEM;
+	}
+	printf("%-50s %-24s %-20s %-20s %s\n", k->keyid, k->kpm_id,
+	    out_time(k->created, created, sizeof(created)),
+	    out_time(k->expires, expires, sizeof(expires)),
+	    key_state(k, lc->now));
+	return MEF_OK;
+}
+
+static const char *
+key_state(const struct store_key *k, int64_t now)
+{
+	if (k->is_revoked)
+		return "revoked";
+	return k->expires <= now ? "expired" : "active";
+}

@@ -1,0 +1,97 @@
+/*
+ * out.c -- what mefctl prints: one-line errors on stderr, times, JSON on
+ * stdout.
+ *
+ * Every error is one line starting "mefctl: ", so scripts can show it as is.
+ * JSON output is one document per command, written only once the command has
+ * succeeded.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "mefctl.h"
+
+/* see mefctl.h */
+void
+out_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("mefctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* see mefctl.h */
+enum mef_err
+out_usage(struct mefctl *ctl, const char *fmt, ...)
+{
+	va_list	ap;
+
+	ctl->is_usage = 1;
+	fputs("mefctl: ", stderr);
+	if (ctl->cmd != NULL)
+		fprintf(stderr, "%s: ", ctl->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see mefctl --help)\n", stderr);
+	return MEF_E_INVAL;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_json(json_t *root)
+{
+	enum mef_err	rc = MEF_OK;
+
+	if (root == NULL) {
+		out_error("out of memory");
+		return MEF_E_NOMEM;
+	}
+	if (json_dumpf(root, stdout, JSON_INDENT(2)) != 0 ||
+	    fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+		out_error("cannot write the output");
+		rc = MEF_E_IO;
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* see mefctl.h */
+const char *
+out_time(int64_t t, char *buf, size_t bufsz)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, bufsz, "%lld", (long long)t);
+	return buf;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_store_error(enum mef_err rc, const char *what)
+{
+	switch (rc) {
+	case MEF_E_NOTFOUND:
+		out_error("no such %s", what);
+		break;
+	case MEF_E_EXISTS:
+		out_error("%s already exists", what);
+		break;
+	case MEF_E_CRYPTO:
+		out_error("%s: a stored key does not unwrap (wrong kek_file?)",
+		    what);
+		break;
+	default:
+		out_error("%s: %s", what, mef_strerror(rc));
+		break;
+	}
+	return rc;
+}
