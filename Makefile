@@ -8,7 +8,8 @@ JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build build-asan test test-fast test-asan run install clean
+.PHONY: all deps build build-asan test test-fast test-asan run install clean \
+    bench-quick
 
 all: build
 
@@ -41,6 +42,10 @@ test-asan: build-asan
 
 run: build
 	sh scripts/run-demo.sh $(BUILD)
+
+# A first quick measurement: bootstrap and fetch rates against a private mefd.
+bench-quick: build
+	sh bench/quick.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD)

@@ -8,7 +8,8 @@
  * database and unwraps them on the way out, so no key is ever stored in clear.
  *
  * Identifiers (KpmId, EnroleeID, TargetID, PSK identity) are stored NFKC-normalised.
- * All times are wall-clock seconds since the epoch.
+ * All times are wall-clock seconds since the epoch. A list callback must not call back
+ * into the same store handle: its statement is still running.
  */
 #ifndef MEF_STORE_STORE_H
 #define MEF_STORE_STORE_H

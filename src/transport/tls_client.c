@@ -26,6 +26,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "transport/tcp_connect.h"
 #include "transport/tls_client.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -56,10 +57,6 @@ enum tls_op {
 };
 
 static enum mef_err	check_cfg(const struct tls_client_cfg *);
-static int		is_address(const char *);
-static enum mef_err	wait_fd(int, short, uint64_t);
-static enum mef_err	connect_one(const struct addrinfo *, uint64_t, int *);
-static enum mef_err	connect_any(const char *, uint16_t, uint64_t, int *);
 static unsigned int	psk_client_cb(SSL *, const char *, char *,
 			    unsigned int, unsigned char *, unsigned int);
 static enum mef_err	ctx_new(const struct tls_client_cfg *, SSL_CTX **);
@@ -108,7 +105,7 @@ tls_client_open(const struct tls_client_cfg *cfg, struct tls_client **ptc)
 	rc = ssl_new(tc, cfg);
 	if (rc != MEF_OK)
 		goto out;
-	rc = connect_any(cfg->host, cfg->port, tc->deadline_us, &tc->fd);
+	rc = tcp_connect(cfg->host, cfg->port, tc->deadline_us, &tc->fd);
 	if (rc != MEF_OK)
 		goto out;
 	rc = tls_drive(tc, OP_HANDSHAKE, NULL, 0, &n);
@@ -239,7 +236,7 @@ check_cfg(const struct tls_client_cfg *cfg)
 	if (cfg == NULL || cfg->host == NULL || cfg->host[0] == '\0' ||
 	    cfg->port == 0)
 		return MEF_E_INVAL;
-	if (cfg->sni != NULL && !is_address(cfg->sni) &&
+	if (cfg->sni != NULL && !tcp_is_address(cfg->sni) &&
 	    !is_dns_name(cfg->sni, strlen(cfg->sni)))
 		return MEF_E_INVAL;
 	switch (cfg->mode) {
@@ -260,114 +257,6 @@ check_cfg(const struct tls_client_cfg *cfg)
 		return MEF_OK;
 	}
 	return MEF_E_INVAL;
-}
-
-/* 1 when s is an IPv4 or IPv6 literal: those never go into SNI (RFC 6066). */
-static int
-is_address(const char *s)
-{
-	unsigned char	addr[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, s, addr) == 1 ||
-	    inet_pton(AF_INET6, s, addr) == 1;
-}
-
-/* Waits until fd is ready for events or the deadline passes. */
-static enum mef_err
-wait_fd(int fd, short events, uint64_t deadline_us)
-{
-	struct pollfd	pfd;
-	uint64_t	now, ms;
-	int		n;
-
-	for (;;) {
-		now = clock_mono_us();
-		if (now >= deadline_us)
-			return MEF_E_TIMEOUT;
-		ms = (deadline_us - now + 999) / 1000;
-		if (ms > INT_MAX)
-			ms = INT_MAX;
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, (int)ms);
-		if (n > 0)
-			return MEF_OK;	/* errors show in the next call */
-		if (n < 0 && errno != EINTR) {
-			log_debug("tls_client: poll: %s", strerror(errno));
-			return MEF_E_IO;
-		}
-	}
-}
-
-static enum mef_err
-connect_one(const struct addrinfo *ai, uint64_t deadline_us, int *pfd)
-{
-	socklen_t	len;
-	int		fd, err = 0, one = 1;
-	enum mef_err	rc = MEF_OK;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd == -1) {
-		err = errno;
-		rc = MEF_E_IO;
-		goto out;
-	}
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-		goto out;
-	if (errno != EINPROGRESS) {
-		err = errno;
-		rc = MEF_E_IO;
-		goto out;
-	}
-	rc = wait_fd(fd, POLLOUT, deadline_us);
-	if (rc != MEF_OK)
-		goto out;
-	len = sizeof(err);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0)
-		rc = MEF_E_IO;
-out:
-	if (err != 0)
-		log_debug("tls_client: connect: %s", strerror(err));
-	if (rc == MEF_OK)
-		*pfd = fd;
-	else if (fd != -1)
-		close(fd);
-	return rc;
-}
-
-/* Tries each address of host until one connects or the deadline passes. */
-static enum mef_err
-connect_any(const char *host, uint16_t port, uint64_t deadline_us, int *pfd)
-{
-	struct addrinfo	 hints, *res = NULL, *ai;
-	char		 service[8];
-	int		 gai;
-	enum mef_err	 rc = MEF_E_IO;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	(void)snprintf(service, sizeof(service), "%u", (unsigned)port);
-	gai = getaddrinfo(host, service, &hints, &res);
-	if (gai != 0) {
-		log_debug("tls_client: %s: %s", host, gai_strerror(gai));
-		goto out;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		rc = connect_one(ai, deadline_us, pfd);
-		if (rc == MEF_OK || rc == MEF_E_TIMEOUT)
-			break;
-	}
-out:
-	if (res != NULL)
-		freeaddrinfo(res);
-	return rc;
 }
 
 /*
@@ -475,7 +364,7 @@ ssl_new(struct tls_client *tc, const struct tls_client_cfg *cfg)
 	SSL_set_bio(tc->ssl, inner, inner);	/* takes our reference */
 	SSL_set_app_data(tc->ssl, tc);
 	SSL_set_connect_state(tc->ssl);
-	if (cfg->sni != NULL && !is_address(cfg->sni)) {
+	if (cfg->sni != NULL && !tcp_is_address(cfg->sni)) {
 		if (SSL_set_tlsext_host_name(tc->ssl, cfg->sni) != 1)
 			goto out;
 		if (cfg->mode == TLS_CLIENT_CERT && cfg->ca_file != NULL &&
@@ -517,7 +406,7 @@ flush_out(struct tls_client *tc)
 				    strerror(errno));
 				return MEF_E_IO;
 			}
-			rc = wait_fd(tc->fd, POLLOUT, tc->deadline_us);
+			rc = tcp_wait(tc->fd, POLLOUT, tc->deadline_us);
 			if (rc != MEF_OK)
 				return rc;
 		}
@@ -555,7 +444,7 @@ fill_in(struct tls_client *tc)
 			log_debug("tls_client: recv: %s", strerror(errno));
 			return MEF_E_IO;
 		}
-		rc = wait_fd(tc->fd, POLLIN, tc->deadline_us);
+		rc = tcp_wait(tc->fd, POLLIN, tc->deadline_us);
 		if (rc != MEF_OK)
 			return rc;
 	}

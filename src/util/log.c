@@ -54,6 +54,9 @@ log_level_parse(const char *name)
 	return -1;
 }
 
+static void	log_emit(enum log_level, int, int, const char *, va_list)
+		    __attribute__((format(printf, 4, 0)));
+
 static void
 log_emit(enum log_level level, int with_errno, int saved_errno,
     const char *fmt, va_list ap)

@@ -7,6 +7,8 @@
  * place. Exit status: 0 success, 1 error (bad input, unknown object, store
  * failure), 2 usage.
  */
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,8 @@ main(int argc, char **argv)
 	enum mef_err		 rc = MEF_OK;
 	int			 i, g;
 
+	/* The store mefctl may create (and the KEK) are for this user only. */
+	umask(077);
 	log_init("mefctl", LOG_LVL_WARN);
 	ctl.config_path = MEFCTL_DEFAULT_CONFIG;
 	for (i = 1; i < argc; i++) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/config.h"
@@ -51,6 +52,8 @@ main(int argc, char *argv[])
 	}
 	if (conf == NULL || optind != argc)
 		usage();
+	/* Files mefd creates (the database, its WAL) are for its own user only. */
+	umask(077);
 	log_init("mefd", LOG_LVL_INFO);
 	if (config_load(conf, &cfg, err, sizeof(err)) != MEF_OK) {
 		fprintf(stderr, "mefd: %s\n", err);

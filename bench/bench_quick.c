@@ -1,0 +1,615 @@
+/*
+ * bench_quick.c -- a first throughput and latency probe of a running mefd.
+ *
+ * One blocking thread per simulated client, each speaking TLS 1.2 PSK with OpenSSL
+ * directly, so the numbers include no libmef code on the client side. Modes:
+ * bootstrap (full handshake + POST /enrolment, Connection: close, per op), fetch
+ * (one keep-alive connection per thread, GET /fetchCredentials/<KeId> per op) and
+ * handshake (a bare TLS-PSK handshake, as a reference against openssl s_server).
+ * Prints one line: mode, clients, seconds, ops, rate, p50 and p99 latency in µs.
+ * A bench, not a test: it sits outside make test and links OpenSSL on purpose.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define PSK_MAX		64
+#define RESP_MAX	16384
+#define REQ_MAX		2048
+
+enum mode {
+	MODE_BOOTSTRAP,
+	MODE_FETCH,
+	MODE_HANDSHAKE,
+};
+
+struct opts {
+	enum mode	 mode;
+	const char	*mode_name;
+	const char	*host;
+	const char	*port;
+	int		 clients;
+	int		 seconds;
+	const char	*identity;
+	unsigned char	 psk[PSK_MAX];
+	size_t		 psk_len;
+	const char	*origin;
+	const char	*keyid;
+	const char	*cipher;
+};
+
+/* One client thread's counters and latencies (µs). */
+struct worker {
+	pthread_t	 thread;
+	SSL_CTX		*ctx;
+	uint64_t	 ops;
+	uint64_t	 errors;
+	uint64_t	 reconnects;
+	uint32_t	*lat;
+	size_t		 nlat;
+	size_t		 caplat;
+	char		 first_error[128];
+};
+
+/* A connection and its read buffer. */
+struct conn {
+	int		 fd;
+	SSL		*ssl;
+	char		 buf[RESP_MAX];
+	size_t		 len;
+};
+
+static struct opts	 opt;
+static struct timespec	 deadline;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: bench_quick bootstrap|fetch|handshake -a HOST:PORT "
+	    "-i PSK_ID -k PSK_HEX\n"
+	    "                   [-c CLIENTS] [-t SECONDS] [-o ORIGIN] "
+	    "[-e KEYID] [-C CIPHERS]\n"
+	    "  bootstrap: X-M2M-Origin is -o (default: the PSK identity)\n"
+	    "  fetch:     -o ORIGIN and -e KEYID are required\n");
+	exit(2);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int
+past_deadline(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec > deadline.tv_sec || (ts.tv_sec == deadline.tv_sec &&
+	    ts.tv_nsec >= deadline.tv_nsec);
+}
+
+static int
+parse_hex(const char *s, unsigned char *out, size_t max, size_t *plen)
+{
+	size_t		n = strlen(s), i;
+	unsigned int	v;
+
+	if (n == 0 || n % 2 != 0 || n / 2 > max)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 ||
+		    strchr("0123456789abcdefABCDEF", s[2 * i]) == NULL ||
+		    strchr("0123456789abcdefABCDEF", s[2 * i + 1]) == NULL)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	*plen = n / 2;
+	return 0;
+}
+
+static void
+parse_addr(char *arg)
+{
+	char	*colon = strrchr(arg, ':');
+
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		usage();
+	*colon = '\0';
+	opt.host = arg;
+	opt.port = colon + 1;
+}
+
+static void
+parse_args(int argc, char *argv[])
+{
+	int	ch;
+
+	if (argc < 2)
+		usage();
+	opt.mode_name = argv[1];
+	if (strcmp(argv[1], "bootstrap") == 0)
+		opt.mode = MODE_BOOTSTRAP;
+	else if (strcmp(argv[1], "fetch") == 0)
+		opt.mode = MODE_FETCH;
+	else if (strcmp(argv[1], "handshake") == 0 ||
+	    strcmp(argv[1], "ref-handshake") == 0)
+		opt.mode = MODE_HANDSHAKE;
+	else
+		usage();
+	opt.clients = 1;
+	opt.seconds = 5;
+	opt.cipher = "PSK-AES128-CBC-SHA256";
+	optind = 2;
+	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:C:")) != -1) {
+		switch (ch) {
+		case 'a':
+			parse_addr(optarg);
+			break;
+		case 'c':
+			opt.clients = (int)strtol(optarg, NULL, 10);
+			break;
+		case 't':
+			opt.seconds = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'i':
+			opt.identity = optarg;
+			break;
+		case 'k':
+			if (parse_hex(optarg, opt.psk, sizeof(opt.psk),
+			    &opt.psk_len) != 0)
+				usage();
+			break;
+		case 'o':
+			opt.origin = optarg;
+			break;
+		case 'e':
+			opt.keyid = optarg;
+			break;
+		case 'C':
+			opt.cipher = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (opt.host == NULL || opt.identity == NULL || opt.psk_len == 0 ||
+	    opt.clients < 1 || opt.clients > 1024 || opt.seconds < 1)
+		usage();
+	if (opt.origin == NULL)
+		opt.origin = opt.identity;
+	if (opt.mode == MODE_FETCH && opt.keyid == NULL)
+		usage();
+}
+
+static unsigned int
+psk_client_cb(SSL *ssl, const char *hint, char *identity,
+    unsigned int max_identity_len, unsigned char *psk, unsigned int max_psk_len)
+{
+	size_t	idlen = strlen(opt.identity);
+
+	if (idlen + 1 > max_identity_len || opt.psk_len > max_psk_len)
+		return 0;
+	memcpy(identity, opt.identity, idlen + 1);
+	memcpy(psk, opt.psk, opt.psk_len);
+	return (unsigned int)opt.psk_len;
+}
+
+static SSL_CTX *
+make_ctx(void)
+{
+	SSL_CTX	*ctx;
+
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	if (SSL_CTX_set_cipher_list(ctx, opt.cipher) != 1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+	return ctx;
+}
+
+static void
+note_error(struct worker *w, const char *what)
+{
+	unsigned long	e = ERR_peek_last_error();
+	char		ebuf[96] = "";
+
+	w->errors++;
+	if (e != 0)
+		ERR_error_string_n(e, ebuf, sizeof(ebuf));
+	ERR_clear_error();
+	if (w->first_error[0] == '\0')
+		snprintf(w->first_error, sizeof(w->first_error), "%s%s%s", what,
+		    ebuf[0] != '\0' ? ": " : "", ebuf);
+}
+
+static int
+tcp_connect(void)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1, one = 1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(opt.host, opt.port, &hints, &res) != 0)
+		return -1;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd != -1)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+static void
+conn_close(struct conn *c, int orderly)
+{
+	if (c->ssl != NULL) {
+		if (orderly)
+			SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->fd != -1) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	c->len = 0;
+	c->buf[0] = '\0';
+}
+
+/* TCP connect and TLS handshake; 0 on success. */
+static int
+conn_open(struct worker *w, struct conn *c)
+{
+	c->len = 0;
+	c->buf[0] = '\0';
+	c->ssl = NULL;
+	c->fd = tcp_connect();
+	if (c->fd == -1) {
+		note_error(w, "connect");
+		return -1;
+	}
+	c->ssl = SSL_new(w->ctx);
+	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    SSL_connect(c->ssl) != 1) {
+		note_error(w, "handshake");
+		conn_close(c, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conn_write(struct conn *c, const char *data, size_t len)
+{
+	size_t	written;
+
+	return SSL_write_ex(c->ssl, data, len, &written) == 1 &&
+	    written == len ? 0 : -1;
+}
+
+/* Reads more bytes into c->buf; 0 on data, -1 on EOF or error. */
+static int
+conn_fill(struct conn *c)
+{
+	size_t	n;
+
+	if (c->len >= sizeof(c->buf) - 1)
+		return -1;
+	if (SSL_read_ex(c->ssl, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
+	    &n) != 1)
+		return -1;
+	c->len += n;
+	c->buf[c->len] = '\0';
+	return 0;
+}
+
+/* Content-Length of the head in buf, or -1 when there is none. */
+static long
+content_length(const char *head, size_t head_len)
+{
+	const char	*p = head, *end = head + head_len, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		if ((size_t)(nl - p) > 15 &&
+		    strncasecmp(p, "Content-Length:", 15) == 0)
+			return strtol(p + 15, NULL, 10);
+		p = nl + 1;
+	}
+	return -1;
+}
+
+/*
+ * Reads one whole response: the head, then Content-Length bytes (or up to EOF
+ * when there is no length). Returns the status code, or -1. Leftover bytes of a
+ * next response stay in c->buf.
+ */
+static int
+read_response(struct conn *c)
+{
+	char	*eoh;
+	size_t	 head_len, total;
+	long	 clen;
+	int	 status;
+
+	while ((eoh = strstr(c->buf, "\r\n\r\n")) == NULL)
+		if (conn_fill(c) != 0)
+			return -1;
+	head_len = (size_t)(eoh - c->buf) + 4;
+	if (sscanf(c->buf, "HTTP/1.%*d %d", &status) != 1)
+		return -1;
+	clen = content_length(c->buf, head_len);
+	if (clen < 0) {
+		while (conn_fill(c) == 0)
+			;
+		c->len = 0;
+		return status;
+	}
+	total = head_len + (size_t)clen;
+	if (total >= sizeof(c->buf))
+		return -1;
+	while (c->len < total)
+		if (conn_fill(c) != 0)
+			return -1;
+	memmove(c->buf, c->buf + total, c->len - total);
+	c->len -= total;
+	c->buf[c->len] = '\0';
+	return status;
+}
+
+static void
+record(struct worker *w, uint64_t t0)
+{
+	uint64_t	 dt = now_us() - t0;
+	uint32_t	*p;
+	size_t		 cap;
+
+	w->ops++;
+	if (w->nlat == w->caplat) {
+		cap = w->caplat ? 2 * w->caplat : 4096;
+		p = realloc(w->lat, cap * sizeof(*p));
+		if (p == NULL)
+			return;
+		w->lat = p;
+		w->caplat = cap;
+	}
+	w->lat[w->nlat++] = dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
+}
+
+static int
+format_request(char *req, size_t reqsz, unsigned long seq, pthread_t self)
+{
+	int	n;
+
+	if (opt.mode == MODE_BOOTSTRAP)
+		n = snprintf(req, reqsz, "POST /enrolment HTTP/1.1\r\n"
+		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: b-%lx-%lu\r\n"
+		    "Content-Type: application/json\r\nContent-Length: 2\r\n"
+		    "Connection: close\r\n\r\n{}", opt.host, opt.origin,
+		    (unsigned long)self, seq);
+	else
+		n = snprintf(req, reqsz, "GET /fetchCredentials/%s HTTP/1.1\r\n"
+		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: f-%lx-%lu\r\n"
+		    "Accept: application/json\r\n\r\n", opt.keyid, opt.host,
+		    opt.origin, (unsigned long)self, seq);
+	return n > 0 && (size_t)n < reqsz ? n : -1;
+}
+
+/* One bootstrap or bare handshake per op, each on a new connection. */
+static void
+run_per_connection(struct worker *w)
+{
+	struct conn	*c;
+	char		 req[REQ_MAX];
+	unsigned long	 seq = 0;
+	uint64_t	 t0;
+	int		 n, status;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return;
+	c->fd = -1;
+	while (!past_deadline()) {
+		t0 = now_us();
+		if (conn_open(w, c) != 0)
+			continue;
+		if (opt.mode == MODE_HANDSHAKE) {
+			conn_close(c, 1);
+			record(w, t0);
+			continue;
+		}
+		n = format_request(req, sizeof(req), seq++, pthread_self());
+		if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
+			note_error(w, "write");
+			conn_close(c, 0);
+			continue;
+		}
+		status = read_response(c);
+		conn_close(c, 1);
+		if (status == 201)
+			record(w, t0);
+		else
+			note_error(w, status < 0 ? "read" : "status not 201");
+	}
+	free(c);
+}
+
+/* One keep-alive connection per thread, one fetch per op. */
+static void
+run_fetch(struct worker *w)
+{
+	struct conn	*c;
+	char		 req[REQ_MAX];
+	unsigned long	 seq = 0;
+	uint64_t	 t0;
+	int		 n, status;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return;
+	c->fd = -1;
+	while (!past_deadline()) {
+		if (c->ssl == NULL) {
+			if (seq > 0)
+				w->reconnects++;
+			if (conn_open(w, c) != 0) {
+				usleep(1000);
+				continue;
+			}
+		}
+		n = format_request(req, sizeof(req), seq++, pthread_self());
+		t0 = now_us();
+		if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
+			note_error(w, "write");
+			conn_close(c, 0);
+			continue;
+		}
+		status = read_response(c);
+		if (status == 200) {
+			record(w, t0);
+			continue;
+		}
+		note_error(w, status < 0 ? "read" : "status not 200");
+		conn_close(c, 0);
+	}
+	conn_close(c, 1);
+	free(c);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	if (opt.mode == MODE_FETCH)
+		run_fetch(w);
+	else
+		run_per_connection(w);
+	return NULL;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t
+percentile(const uint32_t *v, size_t n, double q)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	i = (size_t)(q * (double)(n - 1) + 0.5);
+	return v[i < n ? i : n - 1];
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct worker	*w;
+	uint32_t	*all = NULL;
+	uint64_t	 ops = 0, errors = 0, reconnects = 0, t0, elapsed;
+	size_t		 nall = 0, i;
+	SSL_CTX		*ctx;
+	const char	*first_error = NULL;
+
+	parse_args(argc, argv);
+	/* A peer that closed first must not kill us on the close_notify write. */
+	signal(SIGPIPE, SIG_IGN);
+	ctx = make_ctx();
+	if (ctx == NULL) {
+		fprintf(stderr, "bench_quick: cannot set up TLS (cipher %s)\n",
+		    opt.cipher);
+		return 1;
+	}
+	w = calloc((size_t)opt.clients, sizeof(*w));
+	if (w == NULL)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += opt.seconds;
+	t0 = now_us();
+	for (i = 0; i < (size_t)opt.clients; i++) {
+		w[i].ctx = ctx;
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+			fprintf(stderr, "bench_quick: pthread_create failed\n");
+			return 1;
+		}
+	}
+	for (i = 0; i < (size_t)opt.clients; i++) {
+		pthread_join(w[i].thread, NULL);
+		ops += w[i].ops;
+		errors += w[i].errors;
+		reconnects += w[i].reconnects;
+		nall += w[i].nlat;
+		if (first_error == NULL && w[i].first_error[0] != '\0')
+			first_error = w[i].first_error;
+	}
+	elapsed = now_us() - t0;
+	all = malloc((nall ? nall : 1) * sizeof(*all));
+	if (all == NULL)
+		return 1;
+	nall = 0;
+	for (i = 0; i < (size_t)opt.clients; i++) {
+		if (w[i].nlat > 0)
+			memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(*all));
+		nall += w[i].nlat;
+		free(w[i].lat);
+	}
+	qsort(all, nall, sizeof(*all), cmp_u32);
+	printf("%s clients=%d seconds=%d ops=%llu rate=%.1f/s p50_us=%u "
+	    "p99_us=%u\n", opt.mode_name, opt.clients, opt.seconds,
+	    (unsigned long long)ops, (double)ops * 1e6 / (double)elapsed,
+	    percentile(all, nall, 0.50), percentile(all, nall, 0.99));
+	if (errors > 0 || reconnects > 0)
+		fprintf(stderr, "bench_quick: %s: %llu errors, %llu reconnects; "
+		    "first: %s\n", opt.mode_name, (unsigned long long)errors,
+		    (unsigned long long)reconnects,
+		    first_error != NULL ? first_error : "-");
+	free(all);
+	free(w);
+	SSL_CTX_free(ctx);
+	return ops > 0 ? 0 : 1;
+}
