@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,12 +164,15 @@ conn_accept(struct worker *w, enum conn_kind kind, int fd,
 {
 	struct mefd	*d = w->mefd;
 	struct conn	*c;
+	int		 one = 1;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
+	/* Answers are one record each: send them now, not after a delayed ACK. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->worker = w;
 	c->kind = kind;
 	c->overloaded = overloaded;

@@ -6,6 +6,7 @@
  * echoed X-M2M-RI cannot split the answer.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <event2/buffer.h>
 
@@ -13,15 +14,17 @@
 
 #define HEAD_MAX	1024
 
+/* Formats the head into head (HEAD_MAX bytes); *phead_len gets its length. */
 static enum mef_err
-write_head(struct evbuffer *out, const struct http_response *r, size_t len)
+format_head(const struct http_response *r, size_t len, char *head,
+    size_t *phead_len)
 {
-	char	head[HEAD_MAX], retry[16] = "";
+	char	retry[16] = "";
 	int	n;
 
 	if (r->retry_after)
 		snprintf(retry, sizeof(retry), "%u", r->retry_after);
-	n = snprintf(head, sizeof(head),
+	n = snprintf(head, HEAD_MAX,
 	    "HTTP/1.1 %d %s\r\n"
 	    "X-M2M-RSC: %d\r\n"
 	    "%s%s%s"
@@ -40,10 +43,9 @@ write_head(struct evbuffer *out, const struct http_response *r, size_t len)
 	    r->close ? "Connection: close\r\n" : "",
 	    r->retry_after ? "Retry-After: " : "", retry,
 	    r->retry_after ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(head))
+	if (n < 0 || (size_t)n >= HEAD_MAX)
 		return MEF_E_TOOBIG;
-	if (evbuffer_add(out, head, (size_t)n) != 0)
-		return MEF_E_NOMEM;
+	*phead_len = (size_t)n;
 	return MEF_OK;
 }
 
@@ -52,12 +54,17 @@ enum mef_err
 http_response_write(struct evbuffer *out, const struct http_response *r,
     const void *body, size_t len)
 {
+	char		head[HEAD_MAX];
+	size_t		head_len;
 	enum mef_err	rc;
 
-	rc = write_head(out, r, len);
+	rc = format_head(r, len, head, &head_len);
 	if (rc != MEF_OK)
 		return rc;
-	if (len > 0 && evbuffer_add(out, body, len) != 0)
+	/* Head and body in one contiguous chunk: one TLS record, one segment. */
+	if (evbuffer_expand(out, head_len + len) != 0 ||
+	    evbuffer_add(out, head, head_len) != 0 ||
+	    (len > 0 && evbuffer_add(out, body, len) != 0))
 		return MEF_E_NOMEM;
 	return MEF_OK;
 }
@@ -75,24 +82,34 @@ enum mef_err
 http_response_write_secret(struct evbuffer *out, const struct http_response *r,
     struct mef_secret **pbody, size_t len)
 {
-	struct mef_secret	*body = *pbody;
+	struct mef_secret	*body = *pbody, *msg = NULL;
+	char			 head[HEAD_MAX];
+	size_t			 head_len;
 	enum mef_err		 rc;
 
 	*pbody = NULL;
 	if (len > mef_secret_len(body)) {
 		rc = MEF_E_INVAL;
-		goto fail;
+		goto out;
 	}
-	rc = write_head(out, r, len);
+	rc = format_head(r, len, head, &head_len);
 	if (rc != MEF_OK)
-		goto fail;
-	if (evbuffer_add_reference(out, mef_secret_bytes(body), len,
-	    secret_cleanup, body) != 0) {
+		goto out;
+	/*
+	 * Head and body go out as one wiped-on-free secret, so they leave in one TLS
+	 * record instead of two (the second would wait for a delayed ACK).
+	 */
+	rc = mef_secret_alloc(head_len + len, &msg);
+	if (rc != MEF_OK)
+		goto out;
+	memcpy(mef_secret_data(msg), head, head_len);
+	memcpy(mef_secret_data(msg) + head_len, mef_secret_bytes(body), len);
+	if (evbuffer_add_reference(out, mef_secret_bytes(msg), head_len + len,
+	    secret_cleanup, msg) != 0) {
+		mef_secret_free(&msg);
 		rc = MEF_E_NOMEM;
-		goto fail;
 	}
-	return MEF_OK;
-fail:
+out:
 	mef_secret_free(&body);
 	return rc;
 }
