@@ -2,6 +2,7 @@
 # bootstrap (mef-enrol), fetch (mef-fetch) in JSON, XML and CBOR, a MAF getting Km, a
 # restart after which every confirmed KeId is still fetchable, and logs without keys.
 . "$MEF_SRC/tests/integration/lib.sh"
+MEF_LOG_LEVEL=debug	# the most verbose logs must still carry no key
 mef_setup
 mef_start
 
