@@ -35,6 +35,10 @@ struct wrap_kek {
 	EVP_CIPHER		*cipher;	/* fetched once per KEK */
 };
 
+static enum mef_err	gcm_run(const struct wrap_kek *kek, int enc,
+			    const unsigned char *nonce, const char *aad,
+			    const unsigned char *in, size_t len,
+			    unsigned char *out, unsigned char *tag);
 static enum mef_err	ossl_fail(const char *what);
 static enum mef_err	kek_read_text(int fd, const char *path, char *text,
 			    size_t textsz, char *err, size_t errsz);
@@ -192,12 +196,9 @@ wrap_seal(const struct wrap_kek *kek, const char *aad,
     const struct mef_secret *plain, unsigned char *out, size_t outsz,
     size_t *pout_len)
 {
-	EVP_CIPHER_CTX		*ctx = NULL;
-	const unsigned char	 version = WRAP_VERSION;
-	unsigned char		*nonce, *ct;
-	size_t			 len;
-	enum mef_err		 rc = MEF_OK;
-	int			 n, ok;
+	unsigned char	*nonce, *ct;
+	size_t		 len;
+	enum mef_err	 rc;
 
 	if (kek == NULL || aad == NULL || plain == NULL || out == NULL ||
 	    pout_len == NULL)
@@ -207,34 +208,11 @@ wrap_seal(const struct wrap_kek *kek, const char *aad,
 		return MEF_E_INVAL;
 	nonce = out + 1;
 	ct = nonce + WRAP_NONCE_LEN;
-	out[0] = version;
+	out[0] = WRAP_VERSION;
 	rc = rand_bytes(nonce, WRAP_NONCE_LEN);
-	if (rc != MEF_OK)
-		goto out;
-	ctx = EVP_CIPHER_CTX_new();
-	if (ctx == NULL) {
-		rc = ossl_fail("EVP_CIPHER_CTX_new");
-		goto out;
-	}
-	ok = EVP_EncryptInit_ex2(ctx, kek->cipher, mef_secret_bytes(kek->key),
-	    nonce, NULL);
-	if (ok == 1)
-		ok = EVP_EncryptUpdate(ctx, NULL, &n, &version, 1);
-	if (ok == 1)
-		ok = EVP_EncryptUpdate(ctx, NULL, &n,
-		    (const unsigned char *)aad, (int)strlen(aad));
-	if (ok == 1)
-		ok = EVP_EncryptUpdate(ctx, ct, &n, mef_secret_bytes(plain),
-		    (int)len);
-	if (ok == 1)
-		ok = EVP_EncryptFinal_ex(ctx, ct + len, &n);
-	if (ok == 1)
-		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG,
-		    WRAP_TAG_LEN, ct + len);
-	if (ok != 1)
-		rc = ossl_fail("AES-256-GCM seal");
-out:
-	EVP_CIPHER_CTX_free(ctx);
+	if (rc == MEF_OK)
+		rc = gcm_run(kek, 1, nonce, aad, mef_secret_bytes(plain), len,
+		    ct, ct + len);
 	if (rc == MEF_OK)
 		*pout_len = WRAP_OVERHEAD + len;
 	else
@@ -247,14 +225,11 @@ enum mef_err
 wrap_open(const struct wrap_kek *kek, const char *aad,
     const unsigned char *blob, size_t blob_len, struct mef_secret **pplain)
 {
-	EVP_CIPHER_CTX		*ctx = NULL;
 	struct mef_secret	*plain = NULL;
-	const unsigned char	 version = WRAP_VERSION;
 	unsigned char		 tag[WRAP_TAG_LEN];
 	const unsigned char	*nonce, *ct;
 	size_t			 len;
 	enum mef_err		 rc;
-	int			 n, ok;
 
 	if (kek == NULL || aad == NULL || blob == NULL || pplain == NULL)
 		return MEF_E_INVAL;
@@ -267,40 +242,59 @@ wrap_open(const struct wrap_kek *kek, const char *aad,
 	len = blob_len - WRAP_OVERHEAD;
 	memcpy(tag, ct + len, WRAP_TAG_LEN);
 	rc = mef_secret_alloc(len, &plain);
-	if (rc != MEF_OK)
-		goto out;
-	ctx = EVP_CIPHER_CTX_new();
-	if (ctx == NULL) {
-		rc = ossl_fail("EVP_CIPHER_CTX_new");
-		goto out;
-	}
-	ok = EVP_DecryptInit_ex2(ctx, kek->cipher, mef_secret_bytes(kek->key),
-	    nonce, NULL);
-	if (ok == 1)
-		ok = EVP_DecryptUpdate(ctx, NULL, &n, &version, 1);
-	if (ok == 1)
-		ok = EVP_DecryptUpdate(ctx, NULL, &n,
-		    (const unsigned char *)aad, (int)strlen(aad));
-	if (ok == 1)
-		ok = EVP_DecryptUpdate(ctx, mef_secret_data(plain), &n, ct,
-		    (int)len);
-	if (ok == 1)
-		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG,
-		    WRAP_TAG_LEN, tag);
-	if (ok == 1)
-		ok = EVP_DecryptFinal_ex(ctx, mef_secret_data(plain) + len, &n);
-	if (ok != 1) {
-		/* A wrong KEK or AAD, or a tampered blob: the caller says. */
-		ERR_clear_error();
-		rc = MEF_E_CRYPTO;
-	}
-out:
-	EVP_CIPHER_CTX_free(ctx);
+	if (rc == MEF_OK)
+		rc = gcm_run(kek, 0, nonce, aad, ct, len,
+		    mef_secret_data(plain), tag);
 	if (rc == MEF_OK)
 		*pplain = plain;
 	else
 		mef_secret_free(&plain);
 	return rc;
+}
+
+/*
+ * One AES-256-GCM pass under the KEK over len bytes of in into out, with the
+ * AAD version || aad: sealing (enc 1) writes the WRAP_TAG_LEN bytes of tag,
+ * opening (enc 0) checks them. Both directions share this code, so they
+ * cannot drift apart in what they authenticate.
+ */
+static enum mef_err
+gcm_run(const struct wrap_kek *kek, int enc, const unsigned char *nonce,
+    const char *aad, const unsigned char *in, size_t len, unsigned char *out,
+    unsigned char *tag)
+{
+	EVP_CIPHER_CTX		*ctx;
+	const unsigned char	 version = WRAP_VERSION;
+	int			 n, ok;
+
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL)
+		return ossl_fail("EVP_CIPHER_CTX_new");
+	ok = EVP_CipherInit_ex2(ctx, kek->cipher, mef_secret_bytes(kek->key),
+	    nonce, enc, NULL);
+	if (ok == 1)
+		ok = EVP_CipherUpdate(ctx, NULL, &n, &version, 1);
+	if (ok == 1)
+		ok = EVP_CipherUpdate(ctx, NULL, &n,
+		    (const unsigned char *)aad, (int)strlen(aad));
+	if (ok == 1)
+		ok = EVP_CipherUpdate(ctx, out, &n, in, (int)len);
+	if (ok == 1 && !enc)
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG,
+		    WRAP_TAG_LEN, tag);
+	if (ok == 1)
+		ok = EVP_CipherFinal_ex(ctx, out + len, &n);
+	if (ok == 1 && enc)
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG,
+		    WRAP_TAG_LEN, tag);
+	EVP_CIPHER_CTX_free(ctx);
+	if (ok == 1)
+		return MEF_OK;
+	if (enc)
+		return ossl_fail("AES-256-GCM seal");
+	/* A wrong KEK or AAD, or a tampered blob: the caller says. */
+	ERR_clear_error();
+	return MEF_E_CRYPTO;
 }
 
 /* Logs the first queued OpenSSL error once, clears the queue. */

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "daemon/commit.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct commit {
@@ -52,6 +53,7 @@ run_batch(struct commit *cm, struct commit_item *batch, size_t n)
 	struct commit_item	*it, *next;
 	enum mef_err		 rc;
 	size_t			 i = 0;
+	uint64_t		 t0 = clock_mono_us();
 
 	keys = calloc(n, sizeof(*keys));
 	if (keys == NULL) {
@@ -66,6 +68,9 @@ run_batch(struct commit *cm, struct commit_item *batch, size_t n)
 	if (rc != MEF_OK)
 		log_warnx("commit of %zu enrolment keys failed: %s", n,
 		    mef_strerror(rc));
+	else
+		log_debug("commit: %zu enrolment keys in one transaction, %llu us",
+		    n, (unsigned long long)(clock_mono_us() - t0));
 	for (it = batch; it != NULL; it = next) {
 		next = it->next;
 		it->result = rc;

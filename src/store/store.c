@@ -33,6 +33,8 @@ static const struct {
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
 
 static enum mef_err	id_norm(const char *in, char out[ID_SIZE]);
+static enum mef_err	id_arg(const struct store *st, const char *in,
+			    char out[ID_SIZE]);
 static enum mef_err	enrolee_norm(const struct store_enrolee *e,
 			    struct store_enrolee *n);
 static enum mef_err	target_norm(const struct store_target *t,
@@ -99,9 +101,7 @@ store_enrolee_get(struct store *st, const char *kpm_id,
 	char		id[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL || pe == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(kpm_id, id);
+	rc = pe != NULL ? id_arg(st, kpm_id, id) : MEF_E_INVAL;
 	if (rc == MEF_OK)
 		rc = st->ops->enrolee_get(st, id, pe, pkpm);
 	return rc;
@@ -124,9 +124,7 @@ store_enrolee_revoke(struct store *st, const char *kpm_id, int64_t now)
 	char		id[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(kpm_id, id);
+	rc = id_arg(st, kpm_id, id);
 	if (rc == MEF_OK)
 		rc = st->ops->enrolee_revoke(st, id, now);
 	return rc;
@@ -139,9 +137,7 @@ store_enrolee_remove(struct store *st, const char *kpm_id)
 	char		id[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(kpm_id, id);
+	rc = id_arg(st, kpm_id, id);
 	if (rc == MEF_OK)
 		rc = st->ops->enrolee_remove(st, id);
 	return rc;
@@ -170,9 +166,7 @@ store_target_get(struct store *st, const char *id, struct store_target *pt)
 	char		nid[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL || pt == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(id, nid);
+	rc = pt != NULL ? id_arg(st, id, nid) : MEF_E_INVAL;
 	if (rc == MEF_OK)
 		rc = st->ops->target_get(st, nid, pt);
 	return rc;
@@ -186,9 +180,8 @@ store_target_by_psk_id(struct store *st, const char *psk_id,
 	char		nid[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL || pt == NULL || ppsk == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(psk_id, nid);
+	rc = pt != NULL && ppsk != NULL ? id_arg(st, psk_id, nid) :
+	    MEF_E_INVAL;
 	if (rc == MEF_OK)
 		rc = st->ops->target_by_psk_id(st, nid, pt, ppsk);
 	return rc;
@@ -221,9 +214,7 @@ store_target_remove(struct store *st, const char *id)
 	char		nid[ID_SIZE];
 	enum mef_err	rc;
 
-	if (st == NULL)
-		return MEF_E_INVAL;
-	rc = id_norm(id, nid);
+	rc = id_arg(st, id, nid);
 	if (rc == MEF_OK)
 		rc = st->ops->target_remove(st, nid);
 	return rc;
@@ -349,6 +340,15 @@ id_norm(const char *in, char out[ID_SIZE])
 	if (in == NULL)
 		return MEF_E_INVAL;
 	return ident_nfkc(in, strlen(in), out, ID_SIZE, &len);
+}
+
+/* The store given, and in normalised into out: the start of most wrappers. */
+static enum mef_err
+id_arg(const struct store *st, const char *in, char out[ID_SIZE])
+{
+	if (st == NULL)
+		return MEF_E_INVAL;
+	return id_norm(in, out);
 }
 
 /* Normalised copy of e; refuses a Target named twice (after normalisation). */

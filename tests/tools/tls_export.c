@@ -37,6 +37,8 @@ struct opts {
 
 static void		usage(void) __attribute__((noreturn));
 static void		parse_args(int, char **, struct opts *);
+static void		parse_option(int, struct opts *);
+static void		set_mode(struct opts *);
 static enum mef_err	run(struct opts *);
 
 int
@@ -84,8 +86,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
-	uint64_t	v;
-	int		ch, have_connect = 0;
+	int	ch, have_connect = 0;
 
 	o->label = KDF_EXPORTER_LABEL;
 	o->length = KDF_EXPORTER_LEN;
@@ -93,59 +94,75 @@ parse_args(int argc, char **argv, struct opts *o)
 		ch = getopt_long(argc, argv, "v", longopts, NULL);
 		if (ch == -1)
 			break;
-		switch (ch) {
-		case 'c':
-			if (parse_hostport(optarg, o->host, sizeof(o->host),
-			    &o->port) != MEF_OK)
-				usage();
+		if (ch == 'c')
 			have_connect = 1;
-			break;
-		case 'i':
-			o->cfg.psk_id = optarg;
-			break;
-		case 'p':
-			mef_secret_free(&o->psk);
-			if (mef_secret_from_hex(optarg, strlen(optarg),
-			    &o->psk) != MEF_OK)
-				usage();
-			mef_wipe(optarg, strlen(optarg));
-			break;
-		case 'C':
-			o->cfg.cert_file = optarg;
-			break;
-		case 'K':
-			o->cfg.key_file = optarg;
-			break;
-		case 'A':
-			o->cfg.ca_file = optarg;
-			break;
-		case 's':
-			o->cfg.sni = optarg;
-			break;
-		case 'l':
-			o->label = optarg;
-			break;
-		case 'n':
-			if (parse_u64(optarg, strlen(optarg), 1, EXPORT_MAX,
-			    &v) != MEF_OK)
-				usage();
-			o->length = (size_t)v;
-			break;
-		case 't':
-			if (parse_u64(optarg, strlen(optarg), 1, 600000,
-			    &v) != MEF_OK)
-				usage();
-			o->cfg.timeout_ms = (unsigned)v;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		default:
-			usage();
-		}
+		parse_option(ch, o);
 	}
 	if (!have_connect || optind != argc)
 		usage();
+	set_mode(o);
+}
+
+/* One option from getopt_long(); any bad value is a usage error. */
+static void
+parse_option(int ch, struct opts *o)
+{
+	uint64_t	v;
+
+	switch (ch) {
+	case 'c':
+		if (parse_hostport(optarg, o->host, sizeof(o->host),
+		    &o->port) != MEF_OK)
+			usage();
+		break;
+	case 'i':
+		o->cfg.psk_id = optarg;
+		break;
+	case 'p':
+		mef_secret_free(&o->psk);
+		if (mef_secret_from_hex(optarg, strlen(optarg), &o->psk) !=
+		    MEF_OK)
+			usage();
+		mef_wipe(optarg, strlen(optarg));
+		break;
+	case 'C':
+		o->cfg.cert_file = optarg;
+		break;
+	case 'K':
+		o->cfg.key_file = optarg;
+		break;
+	case 'A':
+		o->cfg.ca_file = optarg;
+		break;
+	case 's':
+		o->cfg.sni = optarg;
+		break;
+	case 'l':
+		o->label = optarg;
+		break;
+	case 'n':
+		if (parse_u64(optarg, strlen(optarg), 1, EXPORT_MAX, &v) !=
+		    MEF_OK)
+			usage();
+		o->length = (size_t)v;
+		break;
+	case 't':
+		if (parse_u64(optarg, strlen(optarg), 1, 600000, &v) != MEF_OK)
+			usage();
+		o->cfg.timeout_ms = (unsigned)v;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	default:
+		usage();
+	}
+}
+
+/* Exactly one way to authenticate: a PSK and its identity, or a certificate. */
+static void
+set_mode(struct opts *o)
+{
 	if (o->cfg.psk_id != NULL && o->psk != NULL &&
 	    o->cfg.cert_file == NULL)
 		o->cfg.mode = TLS_CLIENT_PSK;

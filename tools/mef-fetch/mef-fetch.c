@@ -15,14 +15,12 @@
  * the command line is wiped from argv as soon as it is read.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "client/keyfile.h"
+#include "client/cli.h"
 #include "crypto/keyid.h"
 #include "mef/fetch.h"
 #include "protocol/fetch_path.h"
@@ -31,14 +29,8 @@
 #include "util/secret.h"
 #include "util/strparse.h"
 
-#define EXIT_RUNTIME	1
-#define EXIT_USAGE	2
-#define TIMEOUT_MAX_MS	600000
-
 struct opts {
-	char			 host[HOSTPORT_HOST_MAX];
-	uint16_t		 port;
-	const char		*mef;
+	struct cli_common	 c;	/* --mef, --timeout, -v */
 	const char		*origin;
 	const char		*psk_id;
 	const char		*psk_file;
@@ -48,34 +40,68 @@ struct opts {
 	const char		*ca_file;
 	const char		*fqdn;
 	enum mef_format		 accept;
-	unsigned		 timeout_ms;
-	int			 verbose;
 	const char		*keyid;
 	const char		*suid;
 };
 
-static void		usage(void) __attribute__((noreturn));
-static void		usage_error(const char *, ...)
-			    __attribute__((format(printf, 1, 2), noreturn));
-static void		parse_args(int, char **, struct opts *);
-static void		parse_option(int, struct opts *);
+static enum mef_err	parse_accept(void *, const char *);
 static void		check_args(struct opts *);
 static int		load_files(struct opts *);
-static const char	*explain(enum mef_err);
 static int		print_answer(const struct opts *,
 			    const struct mef_answer *);
 static int		run(struct opts *);
+
+#define F(field)	offsetof(struct opts, field)
+
+/* Its own options; cli.c adds --mef before them, --timeout -v -V -h after. */
+static const struct cli_opt options[] = {
+	{ "origin", 0, CLI_STRING, F(origin), 0, NULL, NULL },
+	{ "psk-id", 0, CLI_STRING, F(psk_id), 0, NULL, NULL },
+	{ "psk", 0, CLI_HEXKEY, F(psk), 0, NULL, NULL },
+	{ "psk-file", 0, CLI_STRING, F(psk_file), 0, NULL, NULL },
+	{ "cert", 0, CLI_STRING, F(cert_file), 0, NULL, NULL },
+	{ "key", 0, CLI_STRING, F(key_file), 0, NULL, NULL },
+	{ "ca", 0, CLI_STRING, F(ca_file), 0, NULL, NULL },
+	{ "fqdn", 0, CLI_STRING, F(fqdn), 0, NULL, NULL },
+	{ "accept", 0, CLI_FUNC, 0, 0, parse_accept, "json, xml or cbor" },
+};
+
+/* How a failed exchange with the MEF is explained (see cli_warn_mef()). */
+static const struct cli_reason reasons[] = {
+	{ MEF_E_IO, "cannot connect to the MEF, or the connection failed" },
+	{ MEF_E_AUTH, "TLS handshake refused (check the Target's PSK or "
+	    "certificate)" },
+	{ MEF_E_TIMEOUT, "the MEF did not answer in time" },
+	{ MEF_E_PROTO, "malformed answer from the MEF" },
+};
+
+static const struct cli cli = {
+	"mef-fetch",
+	"usage: mef-fetch --mef HOST:PORT --origin TID\n"
+	"                 (--psk-id PID (--psk HEX | --psk-file F) | "
+	"--cert F --key F [--ca F])\n"
+	"                 [--fqdn FQDN] [--accept json|xml|cbor] "
+	"[--timeout MS] [-v]\n"
+	"                 KEYID [SUID]\n",
+	options, sizeof(options) / sizeof(options[0]),
+	reasons, sizeof(reasons) / sizeof(reasons[0])
+};
 
 int
 main(int argc, char *argv[])
 {
 	struct opts	o;
-	int		status;
+	int		i, status;
 
 	memset(&o, 0, sizeof(o));
 	o.accept = MEF_FMT_JSON;
-	parse_args(argc, argv, &o);
-	log_init("mef-fetch", o.verbose ? LOG_LVL_DEBUG : LOG_LVL_WARN);
+	i = cli_parse(&cli, argc, argv, &o.c, &o);
+	if (argc - i < 1 || argc - i > 2)
+		cli_usage_error(&cli, "expected KEYID and an optional SUID");
+	o.keyid = argv[i];
+	o.suid = argc - i == 2 ? argv[i + 1] : NULL;
+	check_args(&o);
+	log_init(cli.prog, o.c.verbose ? LOG_LVL_DEBUG : LOG_LVL_WARN);
 	status = load_files(&o);
 	if (status == 0)
 		status = run(&o);
@@ -83,133 +109,12 @@ main(int argc, char *argv[])
 	return status;
 }
 
-static void
-usage(void)
+static enum mef_err
+parse_accept(void *opts, const char *arg)
 {
-	fprintf(stderr,
-	    "usage: mef-fetch --mef HOST:PORT --origin TID\n"
-	    "                 (--psk-id PID (--psk HEX | --psk-file F) | "
-	    "--cert F --key F [--ca F])\n"
-	    "                 [--fqdn FQDN] [--accept json|xml|cbor] "
-	    "[--timeout MS] [-v]\n"
-	    "                 KEYID [SUID]\n");
-	exit(EXIT_USAGE);
-}
+	struct opts	*o = opts;
 
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("mef-fetch: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
-static void
-parse_args(int argc, char **argv, struct opts *o)
-{
-	static const struct option	longopts[] = {
-		{ "mef", required_argument, NULL, 'm' },
-		{ "origin", required_argument, NULL, 'o' },
-		{ "psk-id", required_argument, NULL, 'i' },
-		{ "psk", required_argument, NULL, 'p' },
-		{ "psk-file", required_argument, NULL, 'P' },
-		{ "cert", required_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "ca", required_argument, NULL, 'a' },
-		{ "fqdn", required_argument, NULL, 'f' },
-		{ "accept", required_argument, NULL, 'A' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int	ch;
-
-	for (;;) {
-		ch = getopt_long(argc, argv, "vVh", longopts, NULL);
-		if (ch == -1)
-			break;
-		parse_option(ch, o);
-	}
-	if (argc - optind < 1 || argc - optind > 2)
-		usage_error("expected KEYID and an optional SUID");
-	o->keyid = argv[optind];
-	o->suid = argc - optind == 2 ? argv[optind + 1] : NULL;
-	check_args(o);
-}
-
-static void
-parse_option(int ch, struct opts *o)
-{
-	uint64_t	v;
-
-	switch (ch) {
-	case 'm':
-		if (parse_hostport(optarg, o->host, sizeof(o->host),
-		    &o->port) != MEF_OK)
-			usage_error("--mef: expected HOST:PORT, got '%s'",
-			    optarg);
-		o->mef = optarg;
-		break;
-	case 'o':
-		o->origin = optarg;
-		break;
-	case 'i':
-		o->psk_id = optarg;
-		break;
-	case 'p':
-		mef_secret_free(&o->psk);
-		if (mef_secret_from_hex(optarg, strlen(optarg), &o->psk) !=
-		    MEF_OK) {
-			mef_wipe(optarg, strlen(optarg));
-			usage_error("--psk: expected an even number of hex "
-			    "digits");
-		}
-		mef_wipe(optarg, strlen(optarg));
-		break;
-	case 'P':
-		o->psk_file = optarg;
-		break;
-	case 'c':
-		o->cert_file = optarg;
-		break;
-	case 'k':
-		o->key_file = optarg;
-		break;
-	case 'a':
-		o->ca_file = optarg;
-		break;
-	case 'f':
-		o->fqdn = optarg;
-		break;
-	case 'A':
-		if (media_from_name(optarg, &o->accept) != MEF_OK)
-			usage_error("--accept: expected json, xml or cbor");
-		break;
-	case 'T':
-		if (parse_u64(optarg, strlen(optarg), 1, TIMEOUT_MAX_MS,
-		    &v) != MEF_OK)
-			usage_error("--timeout: expected 1..%u milliseconds",
-			    TIMEOUT_MAX_MS);
-		o->timeout_ms = (unsigned)v;
-		break;
-	case 'v':
-		o->verbose = 1;
-		break;
-	case 'V':
-		printf("mef-fetch %s\n", MEF_VERSION);
-		exit(0);
-	case 'h':
-		usage();
-	default:
-		usage();	/* getopt_long() said what was wrong */
-	}
+	return media_from_name(arg, &o->accept);
 }
 
 static void
@@ -220,34 +125,34 @@ check_args(struct opts *o)
 	int		psk, cert;
 
 	if (keyid_parse(o->keyid, strlen(o->keyid), &kid) != MEF_OK)
-		usage_error("KEYID: expected 32 hex digits, '@' and the "
-		    "MEF-FQDN");
+		cli_usage_error(&cli, "KEYID: expected 32 hex digits, '@' and "
+		    "the MEF-FQDN");
 	if (o->suid != NULL && parse_u64(o->suid, strlen(o->suid), 0,
 	    FETCH_SUID_MAX, &suid) != MEF_OK)
-		usage_error("SUID: expected a number up to %d", FETCH_SUID_MAX);
-	if (o->mef == NULL)
-		usage_error("--mef is required");
-	if (o->origin == NULL || o->origin[0] == '\0' ||
-	    strlen(o->origin) > MEF_ID_MAX)
-		usage_error("--origin: a Target ID of 1..%d bytes is required",
-		    MEF_ID_MAX);
+		cli_usage_error(&cli, "SUID: expected a number up to %d",
+		    FETCH_SUID_MAX);
+	if (o->c.mef == NULL)
+		cli_usage_error(&cli, "--mef is required");
+	if (!cli_is_ident(o->origin))
+		cli_usage_error(&cli, "--origin: a Target ID of 1..%d bytes is "
+		    "required", MEF_ID_MAX);
 	psk = o->psk_id != NULL || o->psk != NULL || o->psk_file != NULL;
 	cert = o->cert_file != NULL || o->key_file != NULL;
 	if (psk == cert)
-		usage_error("authenticate with either --psk-id and a PSK or "
-		    "--cert and --key");
-	if (psk && (o->psk_id == NULL || o->psk_id[0] == '\0' ||
-	    strlen(o->psk_id) > MEF_ID_MAX))
-		usage_error("--psk-id: an identity of 1..%d bytes is required",
-		    MEF_ID_MAX);
+		cli_usage_error(&cli, "authenticate with either --psk-id and a "
+		    "PSK or --cert and --key");
+	if (psk && !cli_is_ident(o->psk_id))
+		cli_usage_error(&cli, "--psk-id: an identity of 1..%d bytes is "
+		    "required", MEF_ID_MAX);
 	if (psk && (o->psk == NULL) == (o->psk_file == NULL))
-		usage_error("exactly one of --psk and --psk-file is required");
+		cli_usage_error(&cli, "exactly one of --psk and --psk-file is "
+		    "required");
 	if (cert && (o->cert_file == NULL || o->key_file == NULL))
-		usage_error("--cert and --key go together");
+		cli_usage_error(&cli, "--cert and --key go together");
 	if (o->ca_file != NULL && !cert)
-		usage_error("--ca needs --cert and --key");
+		cli_usage_error(&cli, "--ca needs --cert and --key");
 	if (o->fqdn != NULL && !is_dns_name(o->fqdn, strlen(o->fqdn)))
-		usage_error("--fqdn: expected a DNS name");
+		cli_usage_error(&cli, "--fqdn: expected a DNS name");
 }
 
 /* Reads the PSK file and checks the PEM files can be read; an exit status. */
@@ -256,30 +161,19 @@ load_files(struct opts *o)
 {
 	const char	*files[3];
 	size_t		 i;
-	enum mef_err	 rc;
 
 	files[0] = o->cert_file;
 	files[1] = o->key_file;
 	files[2] = o->ca_file;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (files[i] != NULL && access(files[i], R_OK) != 0) {
-			fprintf(stderr, "mef-fetch: %s: %s\n", files[i],
-			    strerror(errno));
-			return EXIT_RUNTIME;
+			cli_warnx(&cli, "%s: %s", files[i], strerror(errno));
+			return CLI_EXIT_RUNTIME;
 		}
 	}
 	if (o->psk_file == NULL)
 		return 0;
-	rc = keyfile_read(o->psk_file, KEYFILE_KEY_MAX, &o->psk);
-	if (rc == MEF_OK)
-		return 0;
-	if (rc == MEF_E_IO)
-		fprintf(stderr, "mef-fetch: %s: %s\n", o->psk_file,
-		    strerror(errno));
-	else
-		fprintf(stderr, "mef-fetch: %s: not a key in hex\n",
-		    o->psk_file);
-	return EXIT_RUNTIME;
+	return cli_read_key(&cli, o->psk_file, &o->psk);
 }
 
 static int
@@ -288,12 +182,12 @@ run(struct opts *o)
 	struct mef_fetch_cfg	 cfg;
 	struct mef_answer	*ans = NULL;
 	enum mef_err		 rc;
-	int			 status = EXIT_RUNTIME;
+	int			 status = CLI_EXIT_RUNTIME;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.version = MEF_FETCH_CFG_VERSION;
-	cfg.host = o->host;
-	cfg.port = o->port;
+	cfg.host = o->c.mef_host;
+	cfg.port = o->c.mef_port;
 	cfg.fqdn = o->fqdn;
 	cfg.origin = o->origin;
 	cfg.psk_id = o->psk_id;
@@ -305,41 +199,23 @@ run(struct opts *o)
 	cfg.key_file = o->key_file;
 	cfg.ca_file = o->ca_file;
 	cfg.accept = o->accept;
-	cfg.timeout_ms = o->timeout_ms;
+	cfg.timeout_ms = o->c.timeout_ms;
 	rc = mef_fetch(&cfg, o->keyid, o->suid, &ans);
 	if (ans != NULL && print_answer(o, ans) != 0)
 		goto out;
 	if (rc == MEF_E_DENIED)
-		fprintf(stderr, "mef-fetch: the MEF refused: %s (X-M2M-RSC "
-		    "%d)\n", mef_answer_error(ans), mef_answer_rsc(ans));
+		cli_warnx(&cli, "the MEF refused: %s (X-M2M-RSC %d)",
+		    mef_answer_error(ans), mef_answer_rsc(ans));
 	else if (rc == MEF_E_INVAL)
-		fprintf(stderr, "mef-fetch: cannot use the credentials given "
-		    "(-v says why)\n");
+		cli_warnx(&cli, "cannot use the credentials given (-v says "
+		    "why)");
 	else if (rc != MEF_OK)
-		fprintf(stderr, "mef-fetch: %s: %s\n", o->mef, explain(rc));
+		cli_warn_mef(&cli, &o->c, rc);
 	else
 		status = 0;
 out:
 	mef_answer_free(&ans);
 	return status;
-}
-
-static const char *
-explain(enum mef_err rc)
-{
-	switch (rc) {
-	case MEF_E_IO:
-		return "cannot connect to the MEF, or the connection failed";
-	case MEF_E_AUTH:
-		return "TLS handshake refused (check the Target's PSK or "
-		    "certificate)";
-	case MEF_E_TIMEOUT:
-		return "the MEF did not answer in time";
-	case MEF_E_PROTO:
-		return "malformed answer from the MEF";
-	default:
-		return mef_strerror(rc);
-	}
 }
 
 /* The body to stdout as received; -v adds the response's codes on stderr. */
@@ -349,18 +225,14 @@ print_answer(const struct opts *o, const struct mef_answer *ans)
 	const unsigned char	*body;
 	size_t			 len;
 
-	if (o->verbose)
-		fprintf(stderr, "mef-fetch: HTTP %d, X-M2M-RSC %d, "
-		    "X-M2M-RI %s\n", mef_answer_http_status(ans),
-		    mef_answer_rsc(ans), mef_answer_request_id(ans));
+	if (o->c.verbose)
+		cli_warnx(&cli, "HTTP %d, X-M2M-RSC %d, X-M2M-RI %s",
+		    mef_answer_http_status(ans), mef_answer_rsc(ans),
+		    mef_answer_request_id(ans));
 	body = mef_answer_body(ans, &len);
 	if (len > 0 && fwrite(body, 1, len, stdout) != len) {
-		fprintf(stderr, "mef-fetch: stdout: %s\n", strerror(errno));
+		cli_warnx(&cli, "stdout: %s", strerror(errno));
 		return -1;
 	}
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "mef-fetch: stdout: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return cli_flush(&cli) == 0 ? 0 : -1;
 }

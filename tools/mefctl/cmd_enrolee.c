@@ -26,6 +26,7 @@ static json_t		*enrolee_json(const struct store_enrolee *e,
 static enum mef_err	enrolee_list_cb(void *arg,
 			    const struct store_enrolee *e);
 static void		enrolee_print(const struct store_enrolee *e);
+static enum mef_err	revoke_now(struct store *st, const char *kpm_id);
 
 /* see mefctl.h */
 enum mef_err
@@ -56,13 +57,10 @@ cmd_enrolee_add(struct mefctl *ctl, const struct opts *o)
 		out_error("enrolee '%s' already exists", e->kpm_id);
 	else if (rc != MEF_OK)
 		out_store_error(rc, "enrolee");
-	if (rc != MEF_OK)
-		goto out;
-	if (ctl->json)
-		rc = out_json(enrolee_json(e, 1));
-	else
-		printf("enrolee %s added: EnroleeID %s, %zu target(s), "
-		    "lifetime %llu s\n", e->kpm_id, e->enrolee_id, e->ntargets,
+	if (rc == MEF_OK)
+		rc = out_result(ctl, enrolee_json(e, 1), "enrolee %s added: "
+		    "EnroleeID %s, %zu target(s), lifetime %llu s\n",
+		    e->kpm_id, e->enrolee_id, e->ntargets,
 		    (unsigned long long)e->lifetime_s);
 out:
 	mef_secret_free(&kpm);
@@ -78,23 +76,13 @@ cmd_enrolee_list(struct mefctl *ctl, const struct opts *o)
 	enum mef_err	rc;
 
 	rc = mefctl_open_store(ctl);
+	if (rc == MEF_OK)
+		rc = out_list_begin(ctl, &lc, "%-24s %-24s %10s %-8s %s\n",
+		    "KPM-ID", "ENROLEE-ID", "LIFETIME", "STATE", "CREATED");
 	if (rc != MEF_OK)
 		return rc;
-	memset(&lc, 0, sizeof(lc));
-	lc.ctl = ctl;
-	if (ctl->json) {
-		lc.arr = json_array();
-		if (lc.arr == NULL)
-			return MEF_E_NOMEM;
-	} else
-		printf("%-24s %-24s %10s %-8s %s\n", "KPM-ID", "ENROLEE-ID",
-		    "LIFETIME", "STATE", "CREATED");
 	rc = store_enrolee_list(ctl->st, enrolee_list_cb, &lc);
-	if (rc != MEF_OK) {
-		json_decref(lc.arr);
-		return out_store_error(rc, "enrolee list");
-	}
-	return ctl->json ? out_json(lc.arr) : MEF_OK;
+	return out_list_end(&lc, rc, "enrolee list");
 }
 
 /* see mefctl.h */
@@ -107,46 +95,34 @@ cmd_enrolee_show(struct mefctl *ctl, const struct opts *o)
 	char			 id[MEF_ID_MAX + 1];
 	enum mef_err		 rc;
 
-	memset(&lc, 0, sizeof(lc));
-	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	rc = mefctl_open_for(ctl, o, OPT_KPM_ID, id);
 	if (rc == MEF_OK)
-		rc = mefctl_open_store(ctl);
+		rc = cmd_enrolee_find(ctl, id, &e);
 	if (rc != MEF_OK)
 		return rc;
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		return MEF_E_NOMEM;
-	rc = store_enrolee_get(ctl->st, id, e, NULL);
-	if (rc == MEF_E_NOTFOUND)
-		out_error("no such enrolee '%s'", id);
-	else if (rc != MEF_OK)
-		out_store_error(rc, "enrolee");
-	if (rc != MEF_OK)
-		goto out;
-	lc.ctl = ctl;
-	lc.now = clock_wall_s();
+	/* The keys follow the Enrolee: in its JSON object or under its text. */
 	if (ctl->json) {
-		lc.arr = json_array();
 		obj = enrolee_json(e, 1);
-		if (lc.arr == NULL || obj == NULL) {
+		if (obj == NULL) {
 			rc = MEF_E_NOMEM;
 			goto out;
 		}
 	} else
 		enrolee_print(e);
+	rc = out_list_begin(ctl, &lc, "keys:\n");
+	if (rc != MEF_OK)
+		goto out;
 	rc = store_key_list(ctl->st, id, cmd_keys_list_cb, &lc);
 	if (rc != MEF_OK) {
-		out_store_error(rc, "keys");
+		rc = out_list_end(&lc, rc, "keys");
 		goto out;
 	}
 	if (ctl->json) {
 		json_object_set_new(obj, "keys", lc.arr);
-		lc.arr = NULL;
 		rc = out_json(obj);
 		obj = NULL;
 	}
 out:
-	json_decref(lc.arr);
 	json_decref(obj);
 	free(e);
 	return rc;
@@ -159,23 +135,12 @@ cmd_enrolee_revoke(struct mefctl *ctl, const struct opts *o)
 	char		id[MEF_ID_MAX + 1];
 	enum mef_err	rc;
 
-	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
-	if (rc == MEF_OK)
-		rc = mefctl_open_store(ctl);
+	rc = mefctl_on_id(ctl, o, OPT_KPM_ID, "enrolee", revoke_now, id);
 	if (rc != MEF_OK)
 		return rc;
-	rc = store_enrolee_revoke(ctl->st, id, clock_wall_s());
-	if (rc == MEF_E_NOTFOUND)
-		out_error("no such enrolee '%s'", id);
-	else if (rc != MEF_OK)
-		out_store_error(rc, "enrolee");
-	if (rc != MEF_OK)
-		return rc;
-	if (ctl->json)
-		return out_json(json_pack("{s:s, s:s}", "kpm_id", id,
-		    "state", "revoked"));
-	printf("enrolee %s revoked: all its Enrolment Keys are invalid\n", id);
-	return MEF_OK;
+	return out_result(ctl, json_pack("{s:s, s:s}", "kpm_id", id, "state",
+	    "revoked"), "enrolee %s revoked: all its Enrolment Keys are "
+	    "invalid\n", id);
 }
 
 /* see mefctl.h */
@@ -185,23 +150,32 @@ cmd_enrolee_remove(struct mefctl *ctl, const struct opts *o)
 	char		id[MEF_ID_MAX + 1];
 	enum mef_err	rc;
 
-	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
+	rc = mefctl_on_id(ctl, o, OPT_KPM_ID, "enrolee", store_enrolee_remove,
+	    id);
+	if (rc != MEF_OK)
+		return rc;
+	return out_result(ctl, json_pack("{s:s, s:b}", "kpm_id", id,
+	    "removed", 1), "enrolee %s removed, with its links and Enrolment "
+	    "Keys\n", id);
+}
+
+/* see mefctl.h */
+enum mef_err
+cmd_enrolee_find(struct mefctl *ctl, const char *id, struct store_enrolee **pe)
+{
+	struct store_enrolee	*e;
+	enum mef_err		 rc;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	rc = out_object_error(store_enrolee_get(ctl->st, id, e, NULL),
+	    "enrolee", id);
 	if (rc == MEF_OK)
-		rc = mefctl_open_store(ctl);
-	if (rc != MEF_OK)
-		return rc;
-	rc = store_enrolee_remove(ctl->st, id);
-	if (rc == MEF_E_NOTFOUND)
-		out_error("no such enrolee '%s'", id);
-	else if (rc != MEF_OK)
-		out_store_error(rc, "enrolee");
-	if (rc != MEF_OK)
-		return rc;
-	if (ctl->json)
-		return out_json(json_pack("{s:s, s:b}", "kpm_id", id,
-		    "removed", 1));
-	printf("enrolee %s removed, with its links and Enrolment Keys\n", id);
-	return MEF_OK;
+		*pe = e;
+	else
+		free(e);
+	return rc;
 }
 
 /* Every value of enrolee add but the Kpm, checked. */
@@ -341,5 +315,12 @@ enrolee_print(const struct store_enrolee *e)
 	    out_time(e->created, t, sizeof(t)));
 	for (i = 0; i < e->ntargets; i++)
 		printf(" %s", e->targets[i]);
-	printf("\nkeys:\n");
+	printf("\n");
+}
+
+/* Revocation takes effect now: Enrolment Keys made before it are invalid. */
+static enum mef_err
+revoke_now(struct store *st, const char *kpm_id)
+{
+	return store_enrolee_revoke(st, kpm_id, clock_wall_s());
 }

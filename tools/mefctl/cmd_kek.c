@@ -29,10 +29,7 @@ cmd_kek_generate(struct mefctl *ctl, const struct opts *o)
 		out_error("%s: %s", path, mef_strerror(rc));
 	if (rc != MEF_OK)
 		return rc;
-	if (ctl->json)
-		return out_json(json_pack("{s:s, s:s}", "kek_file", path,
-		    "mode", "0600"));
-	printf("wrote a new KEK to %s (mode 0600); keep a copy somewhere "
-	    "safe\n", path);
-	return MEF_OK;
+	return out_result(ctl, json_pack("{s:s, s:s}", "kek_file", path,
+	    "mode", "0600"), "wrote a new KEK to %s (mode 0600); keep a copy "
+	    "somewhere safe\n", path);
 }

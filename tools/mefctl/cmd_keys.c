@@ -21,45 +21,25 @@ cmd_keys_list(struct mefctl *ctl, const struct opts *o)
 	struct store_enrolee	*e = NULL;
 	struct list_ctx		 lc;
 	char			 id[MEF_ID_MAX + 1];
-	enum mef_err		 rc = MEF_OK;
+	const char		*kpm_id = NULL;
+	enum mef_err		 rc;
 
-	if (opts_has(o, OPT_KPM_ID))
-		rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), id);
-	if (rc == MEF_OK)
+	if (opts_has(o, OPT_KPM_ID)) {
+		kpm_id = id;
+		rc = mefctl_open_for(ctl, o, OPT_KPM_ID, id);
+		/* An unknown Enrolee is an error, not an empty list. */
+		if (rc == MEF_OK)
+			rc = cmd_enrolee_find(ctl, id, &e);
+		free(e);
+	} else
 		rc = mefctl_open_store(ctl);
+	if (rc == MEF_OK)
+		rc = out_list_begin(ctl, &lc, "%-50s %-24s %-20s %-20s %s\n",
+		    "KEYID", "KPM-ID", "CREATED", "EXPIRES", "STATE");
 	if (rc != MEF_OK)
 		return rc;
-	/* An unknown Enrolee is an error, not an empty list. */
-	if (opts_has(o, OPT_KPM_ID)) {
-		e = calloc(1, sizeof(*e));
-		if (e == NULL)
-			return MEF_E_NOMEM;
-		rc = store_enrolee_get(ctl->st, id, e, NULL);
-		free(e);
-		if (rc == MEF_E_NOTFOUND)
-			out_error("no such enrolee '%s'", id);
-		else if (rc != MEF_OK)
-			out_store_error(rc, "enrolee");
-		if (rc != MEF_OK)
-			return rc;
-	}
-	memset(&lc, 0, sizeof(lc));
-	lc.ctl = ctl;
-	lc.now = clock_wall_s();
-	if (ctl->json) {
-		lc.arr = json_array();
-		if (lc.arr == NULL)
-			return MEF_E_NOMEM;
-	} else
-		printf("%-50s %-24s %-20s %-20s %s\n", "KEYID", "KPM-ID",
-		    "CREATED", "EXPIRES", "STATE");
-	rc = store_key_list(ctl->st, opts_has(o, OPT_KPM_ID) ? id : NULL,
-	    cmd_keys_list_cb, &lc);
-	if (rc != MEF_OK) {
-		json_decref(lc.arr);
-		return out_store_error(rc, "keys");
-	}
-	return ctl->json ? out_json(lc.arr) : MEF_OK;
+	rc = store_key_list(ctl->st, kpm_id, cmd_keys_list_cb, &lc);
+	return out_list_end(&lc, rc, "keys");
 }
 
 /* see mefctl.h */

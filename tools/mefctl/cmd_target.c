@@ -42,13 +42,9 @@ cmd_target_add(struct mefctl *ctl, const struct opts *o)
 		    "already registered", t.id);
 	else if (rc != MEF_OK)
 		out_store_error(rc, "target");
-	if (rc != MEF_OK)
-		goto out;
-	if (ctl->json)
-		rc = out_json(target_json(&t));
-	else
-		printf("target %s added (%s, %s)\n", t.id,
-		    store_kind_name(t.kind),
+	if (rc == MEF_OK)
+		rc = out_result(ctl, target_json(&t), "target %s added (%s, "
+		    "%s)\n", t.id, store_kind_name(t.kind),
 		    psk != NULL ? "PSK" : "certificate");
 out:
 	mef_secret_free(&psk);
@@ -63,22 +59,13 @@ cmd_target_list(struct mefctl *ctl, const struct opts *o)
 	enum mef_err	rc;
 
 	rc = mefctl_open_store(ctl);
+	if (rc == MEF_OK)
+		rc = out_list_begin(ctl, &lc, "%-24s %-4s %-28s %s\n", "ID",
+		    "KIND", "FQDN", "AUTH");
 	if (rc != MEF_OK)
 		return rc;
-	memset(&lc, 0, sizeof(lc));
-	lc.ctl = ctl;
-	if (ctl->json) {
-		lc.arr = json_array();
-		if (lc.arr == NULL)
-			return MEF_E_NOMEM;
-	} else
-		printf("%-24s %-4s %-28s %s\n", "ID", "KIND", "FQDN", "AUTH");
 	rc = store_target_list(ctl->st, target_list_cb, &lc);
-	if (rc != MEF_OK) {
-		json_decref(lc.arr);
-		return out_store_error(rc, "target list");
-	}
-	return ctl->json ? out_json(lc.arr) : MEF_OK;
+	return out_list_end(&lc, rc, "target list");
 }
 
 /* see mefctl.h */
@@ -88,23 +75,11 @@ cmd_target_remove(struct mefctl *ctl, const struct opts *o)
 	char		id[MEF_ID_MAX + 1];
 	enum mef_err	rc;
 
-	rc = args_ident("id", opts_get(o, OPT_ID), id);
-	if (rc == MEF_OK)
-		rc = mefctl_open_store(ctl);
+	rc = mefctl_on_id(ctl, o, OPT_ID, "target", store_target_remove, id);
 	if (rc != MEF_OK)
 		return rc;
-	rc = store_target_remove(ctl->st, id);
-	if (rc == MEF_E_NOTFOUND)
-		out_error("no such target '%s'", id);
-	else if (rc != MEF_OK)
-		out_store_error(rc, "target");
-	if (rc != MEF_OK)
-		return rc;
-	if (ctl->json)
-		return out_json(json_pack("{s:s, s:b}", "id", id, "removed",
-		    1));
-	printf("target %s removed, with its links to enrolees\n", id);
-	return MEF_OK;
+	return out_result(ctl, json_pack("{s:s, s:b}", "id", id, "removed",
+	    1), "target %s removed, with its links to enrolees\n", id);
 }
 
 static enum mef_err

@@ -137,6 +137,33 @@ mefctl_open_store(struct mefctl *ctl)
 	return rc;
 }
 
+/* see mefctl.h */
+enum mef_err
+mefctl_open_for(struct mefctl *ctl, const struct opts *o, enum opt_id opt,
+    char id[MEF_ID_MAX + 1])
+{
+	enum mef_err	rc;
+
+	rc = args_ident(opts_name(opt), opts_get(o, opt), id);
+	if (rc == MEF_OK)
+		rc = mefctl_open_store(ctl);
+	return rc;
+}
+
+/* see mefctl.h */
+enum mef_err
+mefctl_on_id(struct mefctl *ctl, const struct opts *o, enum opt_id opt,
+    const char *what, enum mef_err (*op)(struct store *st, const char *id),
+    char id[MEF_ID_MAX + 1])
+{
+	enum mef_err	rc;
+
+	rc = mefctl_open_for(ctl, o, opt, id);
+	if (rc == MEF_OK)
+		rc = out_object_error(op(ctl->st, id), what, id);
+	return rc;
+}
+
 /*
  * One global option at argv[*pi]: 1 when consumed (*pi moved past its value), 0
  * when argv[*pi] is not an option (the noun), -1 after a usage error. --help

@@ -88,6 +88,17 @@ struct verb {
 
 /* mefctl.c */
 enum mef_err	mefctl_open_store(struct mefctl *ctl);
+/* Checks the identifier option opt into id, then opens the store. */
+enum mef_err	mefctl_open_for(struct mefctl *ctl, const struct opts *o,
+		    enum opt_id opt, char id[MEF_ID_MAX + 1]);
+/*
+ * mefctl_open_for(), then op on the what named id in the store; says which
+ * when there is none (out_object_error()).
+ */
+enum mef_err	mefctl_on_id(struct mefctl *ctl, const struct opts *o,
+		    enum opt_id opt, const char *what,
+		    enum mef_err (*op)(struct store *st, const char *id),
+		    char id[MEF_ID_MAX + 1]);
 
 /* opts.c */
 /*
@@ -128,6 +139,18 @@ enum mef_err	out_json(json_t *root);
 const char	*out_time(int64_t t, char *buf, size_t bufsz);
 /* A store error as a message about what (e.g. "enrolee 'dev1'"). */
 enum mef_err	out_store_error(enum mef_err rc, const char *what);
+/*
+ * rc of a store call on the what named id: "no such what 'id'" when there is
+ * none, otherwise as out_store_error(); nothing for MEF_OK. Returns rc.
+ */
+enum mef_err	out_object_error(enum mef_err rc, const char *what,
+		    const char *id);
+/*
+ * What a command did: obj as the JSON document when ctl->json, else the line
+ * fmt. Releases obj either way; a NULL obj is out of memory only for JSON.
+ */
+enum mef_err	out_result(struct mefctl *ctl, json_t *obj, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
 
 /* What a list callback needs: JSON array to fill, or NULL to print rows. */
 struct list_ctx {
@@ -136,12 +159,28 @@ struct list_ctx {
 	int64_t		 now;
 };
 
+/*
+ * Starts a list: lc with an empty JSON array when ctl->json, else prints the
+ * header row fmt. MEF_E_NOMEM when the array cannot be had.
+ */
+enum mef_err	out_list_begin(struct mefctl *ctl, struct list_ctx *lc,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Ends a list the store ran with rc: prints the JSON array, or on failure
+ * releases it and says what failed. Returns rc.
+ */
+enum mef_err	out_list_end(struct list_ctx *lc, enum mef_err rc,
+		    const char *what);
+
 /* cmd_*.c */
 enum mef_err	cmd_enrolee_add(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_enrolee_list(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_enrolee_show(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_enrolee_revoke(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_enrolee_remove(struct mefctl *ctl, const struct opts *o);
+/* The Enrolee id (without its Kpm) into a new *pe; says when there is none. */
+enum mef_err	cmd_enrolee_find(struct mefctl *ctl, const char *id,
+		    struct store_enrolee **pe);
 enum mef_err	cmd_target_add(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_target_list(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_target_remove(struct mefctl *ctl, const struct opts *o);

@@ -1,6 +1,6 @@
 /*
- * out.c -- what mefctl prints: one-line errors on stderr, times, JSON on
- * stdout.
+ * out.c -- what mefctl prints: one-line errors on stderr; results, lists,
+ * times and JSON on stdout.
  *
  * Every error is one line starting "mefctl: ", so scripts can show it as is.
  * JSON output is one document per command, written only once the command has
@@ -8,9 +8,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "mefctl.h"
+#include "util/clock.h"
 
 /* see mefctl.h */
 void
@@ -94,4 +96,63 @@ out_store_error(enum mef_err rc, const char *what)
 		break;
 	}
 	return rc;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_object_error(enum mef_err rc, const char *what, const char *id)
+{
+	if (rc == MEF_E_NOTFOUND)
+		out_error("no such %s '%s'", what, id);
+	else if (rc != MEF_OK)
+		out_store_error(rc, what);
+	return rc;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_result(struct mefctl *ctl, json_t *obj, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ctl->json)
+		return out_json(obj);
+	json_decref(obj);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	return MEF_OK;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_list_begin(struct mefctl *ctl, struct list_ctx *lc, const char *fmt, ...)
+{
+	va_list	ap;
+
+	memset(lc, 0, sizeof(*lc));
+	lc->ctl = ctl;
+	lc->now = clock_wall_s();
+	if (ctl->json) {
+		lc->arr = json_array();
+		return lc->arr != NULL ? MEF_OK : MEF_E_NOMEM;
+	}
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	return MEF_OK;
+}
+
+/* see mefctl.h */
+enum mef_err
+out_list_end(struct list_ctx *lc, enum mef_err rc, const char *what)
+{
+	json_t	*arr = lc->arr;
+
+	lc->arr = NULL;
+	if (rc != MEF_OK) {
+		json_decref(arr);
+		return out_store_error(rc, what);
+	}
+	return arr != NULL ? out_json(arr) : MEF_OK;
 }
