@@ -26,6 +26,7 @@ enum mef_err {
 	MEF_E_TIMEOUT,		/* 11 peer did not answer in time */
 	MEF_E_DENIED,		/* 12 peer refused the request (answer says why) */
 	MEF_E_CONFIG,		/* 13 configuration invalid */
+	MEF_E_AGAIN,		/* 14 not ready yet: call again when told */
 };
 
 /* A short English description of err; never NULL, never allocated. */

@@ -22,6 +22,7 @@ static const char *const descriptions[] = {
 	[MEF_E_TIMEOUT] = "timed out",
 	[MEF_E_DENIED] = "request refused by peer",
 	[MEF_E_CONFIG] = "invalid configuration",
+	[MEF_E_AGAIN] = "not ready yet",
 };
 
 const char *
