@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "transport/tls_server.h"
+#include "transport/tls_server_int.h"
 #include "util/log.h"
 
 #define DUMMY_PSK_LEN	32
@@ -198,6 +199,22 @@ tls_server_free(struct tls_server **psrv)
 	*psrv = NULL;
 }
 
+/* see tls_server_int.h */
+SSL *
+tls_server_new_ssl(struct tls_server *srv, void *conn_arg)
+{
+	SSL	*ssl;
+
+	ssl = SSL_new(srv->ctx);
+	if (ssl == NULL) {
+		ERR_clear_error();
+		return NULL;
+	}
+	SSL_set_ex_data(ssl, ex_conn_arg, conn_arg);
+	SSL_set_accept_state(ssl);
+	return ssl;
+}
+
 /* see tls_server.h */
 struct bufferevent *
 tls_server_accept(struct tls_server *srv, struct event_base *base, int fd,
@@ -206,13 +223,11 @@ tls_server_accept(struct tls_server *srv, struct event_base *base, int fd,
 	struct bufferevent	*bev;
 	SSL			*ssl;
 
-	ssl = SSL_new(srv->ctx);
+	ssl = tls_server_new_ssl(srv, conn_arg);
 	if (ssl == NULL) {
-		ERR_clear_error();
 		evutil_closesocket(fd);
 		return NULL;
 	}
-	SSL_set_ex_data(ssl, ex_conn_arg, conn_arg);
 	/* On failure libevent frees ssl (BEV_OPT_CLOSE_ON_FREE) but not fd. */
 	bev = bufferevent_openssl_socket_new(base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
