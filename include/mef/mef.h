@@ -1,5 +1,7 @@
 /*
  * mef/mef.h -- libmef, the oneM2M MEF client library: include this one header.
+ *
+ * OpenSSL servers add mef/target_openssl.h, which needs <openssl/ssl.h>.
  */
 #ifndef MEF_MEF_H
 #define MEF_MEF_H
@@ -9,5 +11,6 @@
 #include "mef/limits.h"
 #include "mef/enrolee.h"
 #include "mef/fetch.h"
+#include "mef/target.h"
 
 #endif /* MEF_MEF_H */

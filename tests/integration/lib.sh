@@ -35,6 +35,10 @@ expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else
 		fail "$1: got '$2', expected '$3'"; fi
 }
+# expect_empty NAME TEXT
+expect_empty() {
+	if [ -z "$2" ]; then pass "$1"; else fail "$1: got '$2'"; fi
+}
 # expect_match NAME TEXT REGEX (grep -E)
 expect_match() {
 	if printf '%s\n' "$2" | grep -Eq -- "$3"; then pass "$1"; else
