@@ -1,13 +1,18 @@
 /*
- * bench_quick.c -- a first throughput and latency probe of a running mefd.
+ * bench_quick.c -- a quick throughput and latency probe of mefd and mef-gate.
  *
  * One blocking thread per simulated client, each speaking TLS 1.2 PSK with OpenSSL
- * directly, so the numbers include no libmef code on the client side. Modes:
- * bootstrap (full handshake + POST /enrolment, Connection: close, per op), fetch
- * (one keep-alive connection per thread, GET /fetchCredentials/<KeId> per op) and
- * handshake (a bare TLS-PSK handshake, as a reference against openssl s_server).
- * Prints one line: mode, clients, seconds, ops, rate, p50 and p99 latency in µs.
- * A bench, not a test: it sits outside make test and links OpenSSL on purpose.
+ * directly (or plain TCP with -P), so the numbers include no libmef code on the
+ * client side. The modes are the table below: bootstrap (handshake + POST /enrolment
+ * + close per op), fetch (one keep-alive connection per thread, GET
+ * /fetchCredentials/<KeId> per op), handshake (a bare TLS-PSK handshake per op, as a
+ * reference against openssl s_server), get (connect + handshake + GET PATH + answer +
+ * close per op) and get-ka (one keep-alive connection per thread, GET PATH per op).
+ * -i, -k and -o repeat: each new connection takes the next credential of a rotation
+ * shared by all threads, so consecutive handshakes use different KeIds (to defeat a
+ * gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50 and p99
+ * latency in µs, errors. A bench, not a test: it sits outside make test and links
+ * OpenSSL on purpose.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -18,6 +23,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,26 +38,51 @@
 #define PSK_MAX		64
 #define RESP_MAX	16384
 #define REQ_MAX		2048
+#define CREDS_MAX	16
 
 enum mode {
 	MODE_BOOTSTRAP,
 	MODE_FETCH,
 	MODE_HANDSHAKE,
+	MODE_GET,
+};
+
+struct mode_desc {
+	const char	*name;
+	enum mode	 mode;
+	int		 keep_alive;	/* one connection per thread */
+	int		 expect;	/* HTTP status of an op; 0: no request */
+};
+
+static const struct mode_desc	modes[] = {
+	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201 },
+	{ "fetch",		MODE_FETCH,	1, 200 },
+	{ "handshake",		MODE_HANDSHAKE,	0, 0 },
+	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0 },
+	{ "get",		MODE_GET,	0, 200 },
+	{ "get-ka",		MODE_GET,	1, 200 },
+};
+
+/* What one connection presents: PSK identity and key, and its X-M2M-Origin. */
+struct cred {
+	const char	*identity;
+	const char	*origin;
+	unsigned char	 psk[PSK_MAX];
+	size_t		 psk_len;
 };
 
 struct opts {
-	enum mode	 mode;
-	const char	*mode_name;
-	const char	*host;
-	const char	*port;
-	int		 clients;
-	int		 seconds;
-	const char	*identity;
-	unsigned char	 psk[PSK_MAX];
-	size_t		 psk_len;
-	const char	*origin;
-	const char	*keyid;
-	const char	*cipher;
+	const struct mode_desc	*m;
+	const char		*host;
+	const char		*port;
+	int			 clients;
+	int			 seconds;
+	int			 plain;		/* -P: TCP, no TLS */
+	struct cred		 creds[CREDS_MAX];
+	size_t			 ncreds;
+	const char		*keyid;
+	const char		*path;
+	const char		*cipher;
 };
 
 /* One client thread's counters and latencies (µs). */
@@ -69,25 +100,30 @@ struct worker {
 
 /* A connection and its read buffer. */
 struct conn {
-	int		 fd;
-	SSL		*ssl;
-	char		 buf[RESP_MAX];
-	size_t		 len;
+	int			 fd;
+	SSL			*ssl;
+	const struct cred	*cred;
+	char			 buf[RESP_MAX];
+	size_t			 len;
 };
 
 static struct opts	 opt;
 static struct timespec	 deadline;
+static atomic_uint	 next_cred;	/* the rotation over opt.creds */
 
 static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_quick bootstrap|fetch|handshake -a HOST:PORT "
-	    "-i PSK_ID -k PSK_HEX\n"
-	    "                   [-c CLIENTS] [-t SECONDS] [-o ORIGIN] "
-	    "[-e KEYID] [-C CIPHERS]\n"
-	    "  bootstrap: X-M2M-Origin is -o (default: the PSK identity)\n"
-	    "  fetch:     -o ORIGIN and -e KEYID are required\n");
+	    "usage: bench_quick MODE -a HOST:PORT -i PSK_ID -k PSK_HEX [-o ORIGIN]\n"
+	    "                   [-c CLIENTS] [-t SECONDS] [-e KEYID] [-u PATH] "
+	    "[-C CIPHERS]\n"
+	    "       bench_quick get|get-ka -P -a HOST:PORT [-o ORIGIN] ...\n"
+	    "  MODE: bootstrap, fetch, handshake, ref-handshake, get, get-ka\n"
+	    "  -i, -k, -o repeat (up to %d, as many -k and -o as -i); "
+	    "ORIGIN defaults to the identity\n"
+	    "  fetch: -e KEYID is required; get, get-ka: PATH defaults to /\n"
+	    "  -P: plain TCP, no TLS (get and get-ka only)\n", CREDS_MAX);
 	exit(2);
 }
 
@@ -142,78 +178,100 @@ parse_addr(char *arg)
 }
 
 static void
+parse_mode(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(name, modes[i].name) == 0) {
+			opt.m = &modes[i];
+			return;
+		}
+	usage();
+}
+
+/* Checks the counts of -i, -k and -o and fills in the default origins. */
+static void
+check_creds(size_t ni, size_t nk, size_t no)
+{
+	size_t	i;
+
+	if (opt.plain) {
+		if (ni != 0 || nk != 0 || opt.m->mode != MODE_GET)
+			usage();
+		opt.ncreds = no > 0 ? no : 1;
+	} else {
+		if (ni == 0 || nk != ni || (no != 0 && no != ni))
+			usage();
+		opt.ncreds = ni;
+	}
+	for (i = 0; i < opt.ncreds; i++)
+		if (opt.creds[i].origin == NULL)
+			opt.creds[i].origin = opt.creds[i].identity != NULL ?
+			    opt.creds[i].identity : "bench";
+}
+
+static void
 parse_args(int argc, char *argv[])
 {
+	size_t	ni = 0, nk = 0, no = 0;
 	int	ch;
 
 	if (argc < 2)
 		usage();
-	opt.mode_name = argv[1];
-	if (strcmp(argv[1], "bootstrap") == 0)
-		opt.mode = MODE_BOOTSTRAP;
-	else if (strcmp(argv[1], "fetch") == 0)
-		opt.mode = MODE_FETCH;
-	else if (strcmp(argv[1], "handshake") == 0 ||
-	    strcmp(argv[1], "ref-handshake") == 0)
-		opt.mode = MODE_HANDSHAKE;
-	else
-		usage();
+	parse_mode(argv[1]);
 	opt.clients = 1;
 	opt.seconds = 5;
+	opt.path = "/";
 	opt.cipher = "PSK-AES128-CBC-SHA256";
 	optind = 2;
-	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:C:")) != -1) {
-		switch (ch) {
-		case 'a':
+	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:u:C:P")) != -1) {
+		if (ch == 'a')
 			parse_addr(optarg);
-			break;
-		case 'c':
+		else if (ch == 'c')
 			opt.clients = (int)strtol(optarg, NULL, 10);
-			break;
-		case 't':
+		else if (ch == 't')
 			opt.seconds = (int)strtol(optarg, NULL, 10);
-			break;
-		case 'i':
-			opt.identity = optarg;
-			break;
-		case 'k':
-			if (parse_hex(optarg, opt.psk, sizeof(opt.psk),
-			    &opt.psk_len) != 0)
-				usage();
-			break;
-		case 'o':
-			opt.origin = optarg;
-			break;
-		case 'e':
+		else if (ch == 'i' && ni < CREDS_MAX)
+			opt.creds[ni++].identity = optarg;
+		else if (ch == 'k' && nk < CREDS_MAX && parse_hex(optarg,
+		    opt.creds[nk].psk, PSK_MAX, &opt.creds[nk].psk_len) == 0)
+			nk++;
+		else if (ch == 'o' && no < CREDS_MAX)
+			opt.creds[no++].origin = optarg;
+		else if (ch == 'e')
 			opt.keyid = optarg;
-			break;
-		case 'C':
+		else if (ch == 'u')
+			opt.path = optarg;
+		else if (ch == 'C')
 			opt.cipher = optarg;
-			break;
-		default:
+		else if (ch == 'P')
+			opt.plain = 1;
+		else
 			usage();
-		}
 	}
-	if (opt.host == NULL || opt.identity == NULL || opt.psk_len == 0 ||
-	    opt.clients < 1 || opt.clients > 1024 || opt.seconds < 1)
+	if (opt.host == NULL || opt.clients < 1 || opt.clients > 1024 ||
+	    opt.seconds < 1 || (opt.m->mode == MODE_FETCH && opt.keyid == NULL))
 		usage();
-	if (opt.origin == NULL)
-		opt.origin = opt.identity;
-	if (opt.mode == MODE_FETCH && opt.keyid == NULL)
-		usage();
+	check_creds(ni, nk, no);
 }
 
+/* The credential of this connection was set as the SSL's app data. */
 static unsigned int
 psk_client_cb(SSL *ssl, const char *hint, char *identity,
     unsigned int max_identity_len, unsigned char *psk, unsigned int max_psk_len)
 {
-	size_t	idlen = strlen(opt.identity);
+	const struct cred	*cr = SSL_get_app_data(ssl);
+	size_t			 idlen;
 
-	if (idlen + 1 > max_identity_len || opt.psk_len > max_psk_len)
+	if (cr == NULL)
 		return 0;
-	memcpy(identity, opt.identity, idlen + 1);
-	memcpy(psk, opt.psk, opt.psk_len);
-	return (unsigned int)opt.psk_len;
+	idlen = strlen(cr->identity);
+	if (idlen + 1 > max_identity_len || cr->psk_len > max_psk_len)
+		return 0;
+	memcpy(identity, cr->identity, idlen + 1);
+	memcpy(psk, cr->psk, cr->psk_len);
+	return (unsigned int)cr->psk_len;
 }
 
 static SSL_CTX *
@@ -293,20 +351,27 @@ conn_close(struct conn *c, int orderly)
 	c->buf[0] = '\0';
 }
 
-/* TCP connect and TLS handshake; 0 on success. */
+/*
+ * TCP connect and, unless -P, the TLS handshake with the next credential of the
+ * rotation; 0 on success.
+ */
 static int
 conn_open(struct worker *w, struct conn *c)
 {
 	c->len = 0;
 	c->buf[0] = '\0';
 	c->ssl = NULL;
+	c->cred = &opt.creds[atomic_fetch_add(&next_cred, 1) % opt.ncreds];
 	c->fd = tcp_connect();
 	if (c->fd == -1) {
 		note_error(w, "connect");
 		return -1;
 	}
+	if (opt.plain)
+		return 0;
 	c->ssl = SSL_new(w->ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    SSL_set_app_data(c->ssl, (void *)c->cred) != 1 ||
 	    SSL_connect(c->ssl) != 1) {
 		note_error(w, "handshake");
 		conn_close(c, 0);
@@ -319,22 +384,39 @@ static int
 conn_write(struct conn *c, const char *data, size_t len)
 {
 	size_t	written;
+	ssize_t	n;
 
-	return SSL_write_ex(c->ssl, data, len, &written) == 1 &&
-	    written == len ? 0 : -1;
+	if (c->ssl != NULL)
+		return SSL_write_ex(c->ssl, data, len, &written) == 1 &&
+		    written == len ? 0 : -1;
+	while (len > 0) {
+		n = write(c->fd, data, len);
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 /* Reads more bytes into c->buf; 0 on data, -1 on EOF or error. */
 static int
 conn_fill(struct conn *c)
 {
-	size_t	n;
+	size_t	room = sizeof(c->buf) - 1 - c->len, n;
+	ssize_t	r;
 
 	if (c->len >= sizeof(c->buf) - 1)
 		return -1;
-	if (SSL_read_ex(c->ssl, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
-	    &n) != 1)
-		return -1;
+	if (c->ssl != NULL) {
+		if (SSL_read_ex(c->ssl, c->buf + c->len, room, &n) != 1)
+			return -1;
+	} else {
+		r = read(c->fd, c->buf + c->len, room);
+		if (r <= 0)
+			return -1;
+		n = (size_t)r;
+	}
 	c->len += n;
 	c->buf[c->len] = '\0';
 	return 0;
@@ -416,33 +498,60 @@ record(struct worker *w, uint64_t t0)
 }
 
 static int
-format_request(char *req, size_t reqsz, unsigned long seq, pthread_t self)
+format_request(char *req, size_t reqsz, const struct conn *c,
+    unsigned long seq)
 {
-	int	n;
+	unsigned long	self = (unsigned long)pthread_self();
+	const char	*origin = c->cred->origin;
+	int		 n;
 
-	if (opt.mode == MODE_BOOTSTRAP)
+	if (opt.m->mode == MODE_BOOTSTRAP)
 		n = snprintf(req, reqsz, "POST /enrolment HTTP/1.1\r\n"
 		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: b-%lx-%lu\r\n"
 		    "Content-Type: application/json\r\nContent-Length: 2\r\n"
-		    "Connection: close\r\n\r\n{}", opt.host, opt.origin,
-		    (unsigned long)self, seq);
-	else
+		    "Connection: close\r\n\r\n{}", opt.host, origin, self, seq);
+	else if (opt.m->mode == MODE_FETCH)
 		n = snprintf(req, reqsz, "GET /fetchCredentials/%s HTTP/1.1\r\n"
 		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: f-%lx-%lu\r\n"
 		    "Accept: application/json\r\n\r\n", opt.keyid, opt.host,
-		    opt.origin, (unsigned long)self, seq);
+		    origin, self, seq);
+	else
+		n = snprintf(req, reqsz, "GET %s HTTP/1.1\r\nHost: %s\r\n"
+		    "X-M2M-Origin: %s\r\nX-M2M-RI: g-%lx-%lu\r\n"
+		    "Accept: application/json\r\n%s\r\n", opt.path, opt.host,
+		    origin, self, seq, opt.m->keep_alive ? "" :
+		    "Connection: close\r\n");
 	return n > 0 && (size_t)n < reqsz ? n : -1;
 }
 
-/* One bootstrap or bare handshake per op, each on a new connection. */
+/* One request and its answer on c; the status, or -1 (noted) on failure. */
+static int
+exchange(struct worker *w, struct conn *c, unsigned long seq)
+{
+	char	req[REQ_MAX];
+	int	n, status;
+
+	n = format_request(req, sizeof(req), c, seq);
+	if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
+		note_error(w, "write");
+		return -1;
+	}
+	status = read_response(c);
+	if (status < 0)
+		note_error(w, "read");
+	else if (status != opt.m->expect)
+		note_error(w, "unexpected status");
+	return status;
+}
+
+/* A new connection per op: a bare handshake, or one request and its answer. */
 static void
 run_per_connection(struct worker *w)
 {
 	struct conn	*c;
-	char		 req[REQ_MAX];
 	unsigned long	 seq = 0;
 	uint64_t	 t0;
-	int		 n, status;
+	int		 status = 0;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -450,45 +559,33 @@ run_per_connection(struct worker *w)
 	c->fd = -1;
 	while (!past_deadline()) {
 		t0 = now_us();
-		if (conn_open(w, c) != 0)
-			continue;
-		if (opt.mode == MODE_HANDSHAKE) {
-			conn_close(c, 1);
-			record(w, t0);
+		if (conn_open(w, c) != 0) {
+			usleep(1000);
 			continue;
 		}
-		n = format_request(req, sizeof(req), seq++, pthread_self());
-		if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
-			note_error(w, "write");
-			conn_close(c, 0);
-			continue;
-		}
-		status = read_response(c);
+		if (opt.m->expect != 0)
+			status = exchange(w, c, seq++);
 		conn_close(c, 1);
-		if (status == 201)
+		if (status == opt.m->expect)
 			record(w, t0);
-		else
-			note_error(w, status < 0 ? "read" : "status not 201");
 	}
 	free(c);
 }
 
-/* One keep-alive connection per thread, one fetch per op. */
+/* One keep-alive connection per thread, one request per op. */
 static void
-run_fetch(struct worker *w)
+run_keep_alive(struct worker *w)
 {
 	struct conn	*c;
-	char		 req[REQ_MAX];
 	unsigned long	 seq = 0;
 	uint64_t	 t0;
-	int		 n, status;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return;
 	c->fd = -1;
 	while (!past_deadline()) {
-		if (c->ssl == NULL) {
+		if (c->fd == -1) {
 			if (seq > 0)
 				w->reconnects++;
 			if (conn_open(w, c) != 0) {
@@ -496,20 +593,11 @@ run_fetch(struct worker *w)
 				continue;
 			}
 		}
-		n = format_request(req, sizeof(req), seq++, pthread_self());
 		t0 = now_us();
-		if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
-			note_error(w, "write");
-			conn_close(c, 0);
-			continue;
-		}
-		status = read_response(c);
-		if (status == 200) {
+		if (exchange(w, c, seq++) == opt.m->expect)
 			record(w, t0);
-			continue;
-		}
-		note_error(w, status < 0 ? "read" : "status not 200");
-		conn_close(c, 0);
+		else
+			conn_close(c, 0);
 	}
 	conn_close(c, 1);
 	free(c);
@@ -520,8 +608,8 @@ worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
-	if (opt.mode == MODE_FETCH)
-		run_fetch(w);
+	if (opt.m->keep_alive)
+		run_keep_alive(w);
 	else
 		run_per_connection(w);
 	return NULL;
@@ -600,12 +688,13 @@ main(int argc, char *argv[])
 	}
 	qsort(all, nall, sizeof(*all), cmp_u32);
 	printf("%s clients=%d seconds=%d ops=%llu rate=%.1f/s p50_us=%u "
-	    "p99_us=%u\n", opt.mode_name, opt.clients, opt.seconds,
+	    "p99_us=%u errors=%llu\n", opt.m->name, opt.clients, opt.seconds,
 	    (unsigned long long)ops, (double)ops * 1e6 / (double)elapsed,
-	    percentile(all, nall, 0.50), percentile(all, nall, 0.99));
+	    percentile(all, nall, 0.50), percentile(all, nall, 0.99),
+	    (unsigned long long)errors);
 	if (errors > 0 || reconnects > 0)
 		fprintf(stderr, "bench_quick: %s: %llu errors, %llu reconnects; "
-		    "first: %s\n", opt.mode_name, (unsigned long long)errors,
+		    "first: %s\n", opt.m->name, (unsigned long long)errors,
 		    (unsigned long long)reconnects,
 		    first_error != NULL ? first_error : "-");
 	free(all);

@@ -378,6 +378,7 @@ handle(SSL *ssl)
 	char		 req[REQ_MAX], origin[HDR_VALUE_MAX], ri[HDR_VALUE_MAX];
 	char		 body[512];
 	const char	*eid = mef_target_ssl_enrolee_id(ssl);
+	const char	*keyid = mef_target_ssl_keyid(ssl);
 
 	if (read_head(ssl, req, sizeof(req)) != 0) {
 		respond(ssl, 400, "4000", NULL, "bad request\n");
@@ -389,12 +390,12 @@ handle(SSL *ssl)
 	    header(req, "X-M2M-Origin", origin, sizeof(origin)) != 0 ||
 	    strcmp(origin, eid) != 0) {
 		fprintf(stderr, "keyid=%s refused: X-M2M-Origin is not the "
-		    "EnroleeID %s\n", mef_target_ssl_keyid(ssl),
+		    "EnroleeID %s\n", keyid != NULL ? keyid : "-",
 		    eid != NULL ? eid : "-");
 		respond(ssl, 403, "4103", ri, "originator has no privilege\n");
 		return;
 	}
-	fprintf(stderr, "keyid=%s enrolee=%s %s\n", mef_target_ssl_keyid(ssl),
+	fprintf(stderr, "keyid=%s enrolee=%s %s\n", keyid != NULL ? keyid : "-",
 	    eid, SSL_get_version(ssl));
 	snprintf(body, sizeof(body), "hello %s\n", eid);
 	respond(ssl, 200, "2000", ri, body);

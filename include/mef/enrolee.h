@@ -62,6 +62,42 @@ enum mef_err	mef_enrolment_derive(const struct mef_enrolment *en,
 		    enum mef_target_kind kind, const char *target_id,
 		    unsigned char out[MEF_KEY_LEN]);
 
+#define MEF_CONNECT_CFG_VERSION	1
+
+/* Where an enrolled device connects: its Enrolment Target (a CSE, AE or MAF). */
+struct mef_connect_cfg {
+	unsigned		 version;	/* MEF_CONNECT_CFG_VERSION */
+	const char		*host;		/* the Target's address */
+	unsigned short		 port;
+	const char		*sni;		/* server name, or NULL */
+	enum mef_target_kind	 kind;		/* MAF: Km, else Kpsa */
+	const char		*target_id;	/* as the MEF knows the Target */
+	unsigned		 timeout_ms;	/* each step; 0 = 10000 */
+	void			*reserved[4];	/* zero */
+};
+
+/* A TLS-PSK connection to an Enrolment Target (PROTOCOL.md section 4). */
+struct mef_conn;
+
+/*
+ * Connects to the Target over TLS 1.2 PSK with psk_identity = the KeId and psk =
+ * the key derived for cfg->target_id (Kpsa, or Km for a MAF); the derived key is
+ * wiped once the handshake is done. The Target fetches that key from the MEF, so
+ * the handshake succeeds only if the MEF lets that Target have it. On MEF_OK
+ * *pconn is owned by the caller (mef_conn_close()). Errors: MEF_E_INVAL,
+ * MEF_E_IO, MEF_E_AUTH (the Target refused the key), MEF_E_TIMEOUT.
+ */
+enum mef_err	mef_enrolment_connect(const struct mef_enrolment *en,
+		    const struct mef_connect_cfg *cfg, struct mef_conn **pconn);
+/* Writes all len bytes (each call gets the configured timeout). */
+enum mef_err	mef_conn_write(struct mef_conn *conn, const void *buf,
+		    size_t len);
+/* Reads up to bufsz bytes; *pn is 0 at the end of the stream. */
+enum mef_err	mef_conn_read(struct mef_conn *conn, void *buf, size_t bufsz,
+		    size_t *pn);
+/* Sends close_notify, closes and frees *pconn; accepts NULL. */
+void		mef_conn_close(struct mef_conn **pconn);
+
 /* Wipes Ke, frees *penrol and sets it to NULL; accepts NULL. */
 void		mef_enrolment_free(struct mef_enrolment **penrol);
 

@@ -56,7 +56,7 @@ extern "C" {
 
 #define MEF_TARGET_NEGATIVE_TTL_DEFAULT	5	/* seconds */
 #define MEF_TARGET_ERROR_TTL_DEFAULT	1	/* seconds */
-#define MEF_TARGET_TTL_MAX		300	/* negative caching stays short */
+#define MEF_TARGET_TTL_MAX		300	/* failures: cached briefly */
 #define MEF_TARGET_ENTRIES_DEFAULT	1024
 #define MEF_TARGET_ENTRIES_MAX		(1u << 20)
 
@@ -70,7 +70,7 @@ struct mef_target_cfg {
 	/* MEF unreachable, refusing us, or garbled; 0: the default (1). */
 	unsigned		 error_ttl_s;
 	size_t			 max_entries;	/* 0: 1024 */
-	unsigned		 fetch_timeout_ms;	/* one fetch; 0: 10000 */
+	unsigned		 fetch_timeout_ms; /* one fetch; 0: 10000 */
 	void			*reserved[4];	/* zero */
 };
 
@@ -129,7 +129,8 @@ enum mef_err	mef_target_add_mef(struct mef_target *t,
  *   MEF_E_NOTFOUND  keyid is not a KeId, or no MEF is configured for its FQDN
  *                   (not cached: nothing was asked);
  *   MEF_E_DENIED    the MEF answered Status false (unknown, expired or revoked
- *                   KeId, or this Target is not allowed); cached negative_ttl_s;
+ *                   KeId, or this Target is not allowed); cached for
+ *                   negative_ttl_s;
  *   MEF_E_IO, MEF_E_TIMEOUT  the MEF could not be reached or did not answer;
  *   MEF_E_AUTH      the MEF refused the Target's own credential;
  *   MEF_E_PROTO     the MEF's answer was malformed;

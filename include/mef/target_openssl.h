@@ -12,9 +12,9 @@
  *   fails. The suite TS-0003 mandates is PSK-AES128-CBC-SHA256; the cipher
  *   list of ctx must allow it (OpenSSL's DEFAULT does).
  * - TLS 1.3: a psk_find_session_callback does the same for an external PSK,
- *   with TLS_AES_128_GCM_SHA256 (the ctx's TLS 1.3 ciphersuites must include
- *   it). Note that PROTOCOL.md mandates TLS 1.2 towards Targets; TLS 1.3 is
- *   offered for peers that agree on it.
+ *   bound to TLS_AES_128_GCM_SHA256 (SHA-256), which ctx's TLS 1.3
+ *   ciphersuites must keep (OpenSSL's default list does). PROTOCOL.md
+ *   mandates TLS 1.2 towards Targets; TLS 1.3 serves peers that agree on it.
  *
  * After the handshake, mef_target_ssl_enrolee_id() names the EnroleeID the
  * MEF bound to the KeId. The application must compare every request's
@@ -44,16 +44,18 @@ extern "C" {
  * Installs the PSK callbacks on ctx, which look keys up in t. t is borrowed:
  * it must outlive every handshake on ctx (free ctx and every SSL made from it
  * first). Calling it again on the same ctx replaces t. Replaces any PSK
- * server or find-session callback ctx had. Errors: MEF_E_INVAL (NULL
+ * server or find-session callback ctx had. A server whose SNI callback moves
+ * connections to another SSL_CTX sets that one up too. Errors: MEF_E_INVAL (NULL
  * argument), MEF_E_CRYPTO (OpenSSL could not allocate its ex_data index or
  * store t; its error queue is cleared).
  */
 enum mef_err	mef_target_ssl_ctx_setup(struct mef_target *t, SSL_CTX *ctx);
 
 /*
- * The EnroleeID bound to ssl's PSK identity, once the handshake has looked
- * it up; NULL before that or for a connection not authenticated this way.
- * Borrowed: valid until SSL_free(ssl).
+ * The EnroleeID bound to ssl's PSK identity; NULL for a connection not
+ * authenticated this way. Meaningful only once SSL_accept() has succeeded
+ * (it is set when the key is looked up, before the client has proved that it
+ * holds the key). Borrowed: valid until SSL_free(ssl).
  */
 const char	*mef_target_ssl_enrolee_id(const SSL *ssl);
 

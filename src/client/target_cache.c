@@ -36,7 +36,7 @@ struct tc_entry {
 	pthread_cond_t		 done;		/* the fetch has ended */
 	enum tc_state		 state;
 	int			 linked;	/* in the table and the list */
-	unsigned		 refs;		/* threads waiting on the fetch */
+	unsigned		 refs;		/* threads reading its result */
 	enum mef_err		 err;		/* TC_BAD */
 	struct mef_secret	*key;		/* TC_GOOD */
 	uint64_t		 expires_us;	/* unusable from this instant */

@@ -36,14 +36,14 @@ static int		ssl_index = -1;
 static void		alloc_indexes(void);
 static int		binding_dup(CRYPTO_EX_DATA *, const CRYPTO_EX_DATA *,
 			    void **, int, long, void *);
-static void		binding_free(void *, void *, CRYPTO_EX_DATA *, int, long,
-			    void *);
+static void		binding_free(void *, void *, CRYPTO_EX_DATA *, int,
+			    long, void *);
 static const struct binding	*binding_of(const SSL *);
 static enum mef_err	lookup(SSL *, const char *, unsigned char *);
 static unsigned int	psk_server_cb(SSL *, const char *, unsigned char *,
 			    unsigned int);
-static int		psk_find_session_cb(SSL *, const unsigned char *, size_t,
-			    SSL_SESSION **);
+static int		psk_find_session_cb(SSL *, const unsigned char *,
+			    size_t, SSL_SESSION **);
 static SSL_SESSION	*psk_session(SSL *, const unsigned char *);
 
 /* see mef/target_openssl.h */

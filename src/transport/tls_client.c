@@ -183,6 +183,14 @@ tls_client_read(struct tls_client *tc, void *buf, size_t bufsz, size_t *pn)
 }
 
 /* see tls_client.h */
+void
+tls_client_set_timeout(struct tls_client *tc, unsigned timeout_ms)
+{
+	tc->deadline_us = clock_mono_us() + (uint64_t)(timeout_ms != 0 ?
+	    timeout_ms : TLS_CLIENT_TIMEOUT_MS) * 1000;
+}
+
+/* see tls_client.h */
 const char *
 tls_client_version(const struct tls_client *tc)
 {

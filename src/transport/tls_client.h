@@ -92,6 +92,9 @@ enum mef_err	tls_client_write(struct tls_client *tc, const void *buf,
 enum mef_err	tls_client_read(struct tls_client *tc, void *buf, size_t bufsz,
 		    size_t *pn);
 
+/* Moves the connection's deadline to now + timeout_ms (0: 10000). */
+void		tls_client_set_timeout(struct tls_client *tc, unsigned timeout_ms);
+
 /* The negotiated protocol ("TLSv1.2") and suite names; static storage. */
 const char	*tls_client_version(const struct tls_client *tc);
 const char	*tls_client_cipher(const struct tls_client *tc);

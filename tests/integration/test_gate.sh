@@ -95,6 +95,18 @@ expect_empty "unknown KeId: no answer" "$a"
 a=$(gw "$GATE_PORT" "${K1%@*}@other.example.com" "$KPSA1" "$GET" C-dev1)
 expect_empty "KeId of an unknown MEF: no answer" "$a"
 
+# libmef's own Enrolee connect: mef-enrol bootstraps, then talks to the upstream
+# through the gate with mef_enrolment_connect().
+a=$(printf 'GET /via/libmef HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: C-dev2\r\nConnection: close\r\n\r\n' |
+    "$MEF_BUILD/mef-enrol" --mef "127.0.0.1:$BOOT_PORT" --fqdn "$FQDN" --kpm-id dev2 \
+    --kpm "$KPM2" --target /in-cse-1 --connect "127.0.0.1:$GATE_PORT" 2>"$T/connect.err" |
+    tr -d '\r')
+expect_match "libmef connect: 200 through the gate" "$a" '^HTTP/1.1 200 OK'
+expect_match "libmef connect: request reached the upstream" "$a" 'GET /via/libmef'
+expect_match "libmef connect: upstream told the EnroleeID" "$a" 'X-MEF-Enrolee-ID: C-dev2'
+out=$(enrol dev2 "$KPM2" /in-cse-1) || fail "mef-enrol dev2 again"
+K2=$(printf '%s' "$out" | jq -r .KeId); KPSA2=$(printf '%s' "$out" | jq -r .Kpsa)
+
 # MAF: the Enrolee derives Km for maf.example.com, and the MAF's gate fetches Km.
 out=$(enrol dev1 "$KPM1" maf.example.com --kind maf) || fail "mef-enrol for MAF"
 KM=$(printf '%s' "$out" | jq -r .Km); KMID=$(printf '%s' "$out" | jq -r .KeId)

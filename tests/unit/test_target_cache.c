@@ -473,10 +473,10 @@ test_eviction_lru(void **state)
 	assert_int_equal(fk.calls, 5);
 	keyid_n(k, sizeof(k), 0);
 	assert_int_equal(get(c, k, &gen, NULL), MEF_OK);
-	assert_int_equal(fk.calls, 5);				/* still cached */
+	assert_int_equal(fk.calls, 5);			/* still cached */
 	keyid_n(k, sizeof(k), 1);
 	assert_int_equal(get(c, k, &gen, NULL), MEF_OK);
-	assert_int_equal(fk.calls, 6);				/* was evicted */
+	assert_int_equal(fk.calls, 6);			/* was evicted */
 	for (i = 10; i < 100; i++) {
 		keyid_n(k, sizeof(k), i);
 		assert_int_equal(get(c, k, &gen, NULL), MEF_OK);

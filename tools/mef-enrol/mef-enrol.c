@@ -5,17 +5,24 @@
  *     mef-enrol --mef HOST:PORT --fqdn FQDN --kpm-id ID
  *               (--kpm HEX | --kpm-file F)
  *               [--target TID [--kind cse|ae|maf]] [--json] [--show-key]
- *               [--timeout MS] [-v]
+ *               [--connect HOST:PORT] [--timeout MS] [-v]
  *
  * Prints KeId, EnroleeID, Lifetime and the Targets the MEF listed; with
  * --target it also derives that Target's key (Kpsa, or Km for a MAF) and prints
  * it only with --show-key. A Kpm given on the command line is wiped from argv
  * as soon as it is read. Exit status: 0 success, 1 runtime failure, 2 bad
  * usage.
+ *
+ * With --connect (and --target), the device then goes on as PROTOCOL.md section 4
+ * says: it opens TLS-PSK to that Target with the KeId and the derived key (libmef's
+ * mef_enrolment_connect()), sends what it reads on standard input, and copies the
+ * Target's answer to standard output until the Target closes; the enrolment summary
+ * then goes to standard error.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/cli.h"
 #include "mef/enrolee.h"
@@ -30,6 +37,9 @@ struct opts {
 	const char		*kpm_id;
 	const char		*kpm_file;
 	const char		*target;
+	const char		*connect;
+	char			 connect_host[HOSTPORT_HOST_MAX];
+	uint16_t		 connect_port;
 	struct mef_secret	*kpm;
 	enum mef_target_kind	 kind;
 	int			 have_kind;
@@ -46,6 +56,7 @@ static void		print_json(const struct opts *,
 			    const struct mef_enrolment *, const char *);
 static void		json_string(const char *);
 static int		run(struct opts *);
+static int		talk(const struct opts *, const struct mef_enrolment *);
 
 #define F(field)	offsetof(struct opts, field)
 
@@ -59,6 +70,7 @@ static const struct cli_opt options[] = {
 	{ "kind", 0, CLI_FUNC, 0, 0, parse_kind, "cse, ae or maf" },
 	{ "json", 0, CLI_FLAG, F(json), 0, NULL, NULL },
 	{ "show-key", 0, CLI_FLAG, F(show_key), 0, NULL, NULL },
+	{ "connect", 0, CLI_STRING, F(connect), 0, NULL, NULL },
 };
 
 /* How a failed exchange with the MEF is explained (see cli_warn_mef()). */
@@ -78,7 +90,7 @@ static const struct cli cli = {
 	"(--kpm HEX | --kpm-file F)\n"
 	"                 [--target TID [--kind cse|ae|maf]] [--json] "
 	"[--show-key]\n"
-	"                 [--timeout MS] [-v]\n",
+	"                 [--connect HOST:PORT] [--timeout MS] [-v]\n",
 	options, sizeof(options) / sizeof(options[0]),
 	reasons, sizeof(reasons) / sizeof(reasons[0])
 };
@@ -140,6 +152,12 @@ check_args(struct opts *o)
 		cli_usage_error(&cli, "--kind needs --target");
 	if (o->show_key && o->target == NULL)
 		cli_usage_error(&cli, "--show-key needs --target");
+	if (o->connect != NULL && o->target == NULL)
+		cli_usage_error(&cli, "--connect needs --target");
+	if (o->connect != NULL && parse_hostport(o->connect, o->connect_host,
+	    sizeof(o->connect_host), &o->connect_port) != MEF_OK)
+		cli_usage_error(&cli, "--connect: expected HOST:PORT, got '%s'",
+		    o->connect);
 }
 
 static int
@@ -176,6 +194,13 @@ run(struct opts *o)
 			    o->target, mef_strerror(rc));
 			goto out;
 		}
+	}
+	if (o->connect != NULL) {
+		fprintf(stderr, "mef-enrol: enrolled as %s (KeId %s); connecting "
+		    "to %s\n", mef_enrolment_enrolee_id(en),
+		    mef_enrolment_keyid(en), o->connect);
+		status = talk(o, en);
+		goto out;
 	}
 	if (o->json)
 		print_json(o, en, hex);
@@ -261,4 +286,46 @@ json_string(const char *s)
 			putchar(*p);
 	}
 	putchar('"');
+}
+
+/* Standard input to the Target, the Target's answer to standard output. */
+static int
+talk(const struct opts *o, const struct mef_enrolment *en)
+{
+	struct mef_connect_cfg	 cfg;
+	struct mef_conn		*conn = NULL;
+	static char		 buf[65536];
+	enum mef_err		 rc;
+	ssize_t			 n;
+	size_t			 got;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.version = MEF_CONNECT_CFG_VERSION;
+	cfg.host = o->connect_host;
+	cfg.port = o->connect_port;
+	cfg.kind = o->kind;
+	cfg.target_id = o->target;
+	cfg.timeout_ms = o->c.timeout_ms;
+	rc = mef_enrolment_connect(en, &cfg, &conn);
+	if (rc != MEF_OK) {
+		cli_warnx(&cli, "cannot connect to the Target at %s: %s",
+		    o->connect, mef_strerror(rc));
+		return CLI_EXIT_RUNTIME;
+	}
+	while (rc == MEF_OK && (n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+		rc = mef_conn_write(conn, buf, (size_t)n);
+	while (rc == MEF_OK) {
+		rc = mef_conn_read(conn, buf, sizeof(buf), &got);
+		if (rc != MEF_OK || got == 0)
+			break;
+		if (fwrite(buf, 1, got, stdout) != got)
+			rc = MEF_E_IO;
+	}
+	mef_conn_close(&conn);
+	if (rc != MEF_OK) {
+		cli_warnx(&cli, "exchange with the Target at %s: %s", o->connect,
+		    mef_strerror(rc));
+		return CLI_EXIT_RUNTIME;
+	}
+	return cli_flush(&cli);
 }
