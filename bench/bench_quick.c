@@ -102,7 +102,7 @@ struct worker {
 struct conn {
 	int			 fd;
 	SSL			*ssl;
-	const struct cred	*cred;
+	struct cred		*cred;
 	char			 buf[RESP_MAX];
 	size_t			 len;
 };
@@ -371,7 +371,7 @@ conn_open(struct worker *w, struct conn *c)
 		return 0;
 	c->ssl = SSL_new(w->ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    SSL_set_app_data(c->ssl, (void *)c->cred) != 1 ||
+	    SSL_set_app_data(c->ssl, c->cred) != 1 ||
 	    SSL_connect(c->ssl) != 1) {
 		note_error(w, "handshake");
 		conn_close(c, 0);
@@ -551,7 +551,7 @@ run_per_connection(struct worker *w)
 	struct conn	*c;
 	unsigned long	 seq = 0;
 	uint64_t	 t0;
-	int		 status = 0;
+	int		 status;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -563,8 +563,7 @@ run_per_connection(struct worker *w)
 			usleep(1000);
 			continue;
 		}
-		if (opt.m->expect != 0)
-			status = exchange(w, c, seq++);
+		status = opt.m->expect != 0 ? exchange(w, c, seq++) : 0;
 		conn_close(c, 1);
 		if (status == opt.m->expect)
 			record(w, t0);

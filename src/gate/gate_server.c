@@ -87,6 +87,10 @@ init_target(struct gate *g, char *err, size_t errsz)
 	tc.cache_max_s = g->cfg.cache_max_s;
 	tc.negative_ttl_s = g->cfg.negative_ttl_s;
 	tc.max_entries = g->cfg.cache_entries;
+	/* libmef has one fetch timeout per Target: the longest any MEF is given. */
+	for (i = 0; i < g->cfg.nmefs; i++)
+		if (g->cfg.mefs[i].timeout_ms > tc.fetch_timeout_ms)
+			tc.fetch_timeout_ms = g->cfg.mefs[i].timeout_ms;
 	rc = mef_target_new(&tc, &g->target);
 	if (rc != MEF_OK) {
 		snprintf(err, errsz, "target_id %s: %s", g->cfg.target_id,

@@ -37,6 +37,12 @@ negative_ttl_s = 1
 url = 127.0.0.1:$TARGET_PORT
 psk_id = $5
 psk_file = $4
+[mef:slow.example.com]
+; the echo upstream never answers a TLS ClientHello: a MEF that hangs
+url = 127.0.0.1:$UP_PORT
+psk_id = $5
+psk_file = $4
+timeout_ms = 3000
 CONF
 }
 gate_conf "$T/gate.conf" "$GATE_PORT" /in-cse-1 "$T/gate.psk" gate-1 2
@@ -106,6 +112,41 @@ expect_match "libmef connect: request reached the upstream" "$a" 'GET /via/libme
 expect_match "libmef connect: upstream told the EnroleeID" "$a" 'X-MEF-Enrolee-ID: C-dev2'
 out=$(enrol dev2 "$KPM2" /in-cse-1) || fail "mef-enrol dev2 again"
 K2=$(printf '%s' "$out" | jq -r .KeId); KPSA2=$(printf '%s' "$out" | jq -r .Kpsa)
+
+# Many Enrolees at once: 16 associations in parallel, each answered.
+pids=""
+i=1
+while [ $i -le 16 ]; do
+	gw "$GATE_PORT" "$K1" "$KPSA1" "$GET" C-dev1 >"$T/par.$i" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+wait $pids
+expect_eq "16 parallel associations answered" \
+    "$(cat "$T"/par.* | grep -c '^HTTP/1.1 200 OK')" 16
+
+# A MEF that hangs delays only the handshakes that need it.
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
+gw "$GATE_PORT" "00000000000000000000000000000000@slow.example.com" "$KPSA1" "$GET" C-dev1 \
+    >"$T/slow.out" &
+SLOW=$!
+sleep 0.3
+out=$(enrol dev2 "$KPM2" /in-cse-1) || fail "mef-enrol dev2 (during the slow fetch)"
+KS=$(printf '%s' "$out" | jq -r .KeId); KPSAS=$(printf '%s' "$out" | jq -r .Kpsa)
+t1=$(ms)
+a=$(gw "$GATE_PORT" "$KS" "$KPSAS" "$GET" C-dev2)
+t2=$(ms)
+expect_match "a new KeId is served while another MEF hangs" "$a" '^HTTP/1.1 200 OK'
+[ $((t2 - t1)) -lt 1500 ] && pass "that handshake took $((t2 - t1)) ms (< 1500)" ||
+    fail "that handshake waited $((t2 - t1)) ms for the hanging MEF"
+wait $SLOW
+t3=$(ms)
+expect_empty "the KeId of the hanging MEF is refused" "$(cat "$T/slow.out")"
+[ $((t3 - t0)) -ge 2500 ] && pass "after the fetch timeout ($((t3 - t0)) ms)" ||
+    fail "refused after only $((t3 - t0)) ms: the hanging MEF was not waited for"
+expect_match "hanging MEF logged" "$(grep 'slow.example.com' "$T/gate.log" | tail -1)" \
+    'mef-unreachable'
 
 # MAF: the Enrolee derives Km for maf.example.com, and the MAF's gate fetches Km.
 out=$(enrol dev1 "$KPM1" maf.example.com --kind maf) || fail "mef-enrol for MAF"

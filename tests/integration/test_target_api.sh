@@ -147,17 +147,17 @@ while kill -0 "$MAF_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)
 if kill -0 "$MAF_PID" 2>/dev/null; then fail "--count 2: server still running"
 else wait "$MAF_PID"; expect_eq "--count 2: server exits 0" "$?" 0; fi
 
-# Revocation: with --cache-max 2 the cached key is used for at most 2 s, then refetched.
+# Revocation: with --cache-max 3 the cached key is used for at most 3 s, then refetched.
 out2=$(enrol dev2 "$KPM2" /in-cse-1) || fail "mef-enrol dev2"
 KEYID2=$(printf '%s' "$out2" | jq -r .KeId)
 KPSA2=$(printf '%s' "$out2" | jq -r .Kpsa)
-start_server cap "$CAP_PORT" /in-cse-1 in-cse-1 "$T/cse.psk" --cache-max 2
+start_server cap "$CAP_PORT" /in-cse-1 in-cse-1 "$T/cse.psk" --cache-max 3
 a=$(req "$CAP_PORT" "$KEYID2" "$KPSA2" C-dev2)
 expect_match "dev2 accepted" "$(status_of "$a")" '^HTTP/1.1 200 '
 check "revoke dev2" mefctl enrolee revoke --kpm-id dev2
 a=$(req "$CAP_PORT" "$KEYID2" "$KPSA2" C-dev2)
 expect_match "revoked dev2 still accepted while cached" "$(status_of "$a")" '^HTTP/1.1 200 '
-sleep 2.2
+sleep 3.2
 a=$(req "$CAP_PORT" "$KEYID2" "$KPSA2" C-dev2)
 refused "revoked dev2 refused once the cap ended" "$a"
 expect_eq "two fetches of dev2's KeId (before and after the cap)" "$(fetches_of "$KEYID2")" 2
