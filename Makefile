@@ -9,7 +9,7 @@ PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
 .PHONY: all deps build build-asan test test-fast test-asan run install clean \
-    bench-quick
+    bench-quick bench-gate
 
 all: build
 
@@ -46,6 +46,11 @@ run: build
 # A first quick measurement: bootstrap and fetch rates against a private mefd.
 bench-quick: build
 	sh bench/quick.sh $(BUILD)
+
+# mef-gate: handshake rates (key cached, not cached) and added request latency,
+# each against the upstream directly.
+bench-gate: build
+	sh bench/gate.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD)

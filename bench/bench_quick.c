@@ -51,7 +51,7 @@ struct mode_desc {
 	const char	*name;
 	enum mode	 mode;
 	int		 keep_alive;	/* one connection per thread */
-	int		 expect;	/* HTTP status of an op; 0: no request */
+	int		 expect;	/* HTTP status; 0: no request */
 };
 
 static const struct mode_desc	modes[] = {
@@ -115,7 +115,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_quick MODE -a HOST:PORT -i PSK_ID -k PSK_HEX [-o ORIGIN]\n"
+	    "usage: bench_quick MODE -a HOST:PORT -i PSK_ID -k PSK_HEX "
+	    "[-o ORIGIN]\n"
 	    "                   [-c CLIENTS] [-t SECONDS] [-e KEYID] [-u PATH] "
 	    "[-C CIPHERS]\n"
 	    "       bench_quick get|get-ka -P -a HOST:PORT [-o ORIGIN] ...\n"

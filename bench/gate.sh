@@ -14,14 +14,16 @@
 #   ref-ka     get-ka -P to the upstream: one keep-alive connection per client
 #   gate-ka    get-ka through gate A
 # Not part of make test. Environment: BENCH_CLIENTS, BENCH_SECONDS, BENCH_KEYS (2..16,
-# default 4), MEF_LOG_LEVEL, MEF_KEEP=1 (keep the temp dir and its logs).
+# default 8), BENCH_UPSTREAM (another upstream binary taking PORT LOGFILE, default
+# BUILD/mef_echo_upstream), MEF_LOG_LEVEL, MEF_KEEP=1 (keep the temp dir and logs).
 set -u
 
 BUILD=${1:?usage: sh bench/gate.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd) || exit 1
 CLIENTS=${BENCH_CLIENTS:-4}
 SECONDS_=${BENCH_SECONDS:-5}
-NKEYS=${BENCH_KEYS:-4}
+NKEYS=${BENCH_KEYS:-8}
+UPSTREAM=${BENCH_UPSTREAM:-$BUILD/mef_echo_upstream}
 FQDN=mef.example.com
 PIDS=""
 T=""
@@ -44,9 +46,10 @@ die() {
 	exit 1
 }
 
-for tool in mefd mefctl mef-enrol mef-gate mef_echo_upstream bench_quick; do
+for tool in mefd mefctl mef-enrol mef-gate bench_quick; do
 	[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
 done
+[ -x "$UPSTREAM" ] || die "$UPSTREAM is not built"
 FREEPORT=$BUILD/mef_freeport
 [ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
 [ -x "$FREEPORT" ] || die "mef_freeport is not built"
@@ -125,7 +128,8 @@ mefctl() { "$BUILD/mefctl" -c "$T/mefd.conf" "$@" >/dev/null || die "mefctl $*";
 hexkey >"$T/gate.psk"
 mefctl target add --id /in-cse-1 --kind cse --psk-id gate-1 --psk-file "$T/gate.psk"
 
-# One Enrolee per KeId; CREDS collects "-i KeId -k Kpsa -o EnroleeID" for each.
+# One Enrolee per KeId; CREDS collects "-i KeId -k Kpsa -o EnroleeID" for each,
+# left unquoted where used so that it splits into arguments (hex and IDs only).
 CREDS=""
 n=1
 while [ $n -le "$NKEYS" ]; do
@@ -150,7 +154,7 @@ gate_conf "$T/gate-b.conf" "$GATE_B" 1
 start "$T/gate-a.log" "$BUILD/mef-gate" -c "$T/gate-a.conf"
 start "$T/gate-b.log" "$BUILD/mef-gate" -c "$T/gate-b.conf"
 # The upstream logs every request line; to /dev/null, so no file grows under load.
-start "$T/upstream.out" "$BUILD/mef_echo_upstream" "$UP_PORT" /dev/null
+start "$T/upstream.out" "$UPSTREAM" "$UP_PORT" /dev/null
 wait_listen "$GATE_A" "$GATE_B" "$UP_PORT"
 
 # bench NAME MODE PORT ARGS...: one bench_quick run; its line goes to $T/NAME.
@@ -166,9 +170,11 @@ bench() {
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$T/$1"; }
 associations() { grep -c "association .*outcome=ok" "$1"; }
 from_mef() { grep -c "association .*outcome=ok source=mef" "$1"; }
+failed() { grep -c "association .*outcome=handshake-failed" "$1"; }
 
 echo "# bench/gate.sh: clients=$CLIENTS seconds=$SECONDS_ keys(uncached)=$NKEYS" \
     "cpus=$(nproc) (bench, mef-gate, mefd and upstream share them)"
+echo "# upstream: $UPSTREAM"
 echo "# raw bench_quick lines:"
 # Warm gate A's cache for KeId 1 so that the cached run starts warm.
 "$BUILD/bench_quick" get -a "127.0.0.1:$GATE_A" -c 1 -t 1 -u /cse/bench \
@@ -201,16 +207,26 @@ row hs_cached_per_s "$(field hs-cached rate)" "$(field ref-conn rate)" \
     "$(pq hs-cached ref-conn) source=mef $(frac $((ma1 - ma0)) $((a1 - a0)))"
 row hs_uncached_per_s "$(field hs-uncached rate)" "$(field ref-conn rate)" \
     "$(pq hs-uncached ref-conn) source=mef $(frac $((mb1 - mb0)) $((b1 - b0)))"
+echo "# gate log, handshake-failed: gate A $(failed "$T/gate-a.log")," \
+    "gate B $(failed "$T/gate-b.log")"
 for q in p50 p99; do
 	g=$(field gate-ka "${q}_us"); r=$(field ref-ka "${q}_us")
 	row "req_latency_${q}_us" "$g" "$r" "added_us=$((g - r)) (keep-alive GET)"
 done
 row req_keepalive_per_s "$(field gate-ka rate)" "$(field ref-ka rate)" \
     "$(pq gate-ka ref-ka)"
-echo "# ratio = value / reference. Each reference is plain HTTP straight to the"
-echo "# upstream in the same run. mef_echo_upstream forks one process per connection:"
-echo "# that fork bounds the connect+GET+close reference, and mef-gate opens one"
-echo "# upstream connection (one more fork) per association. hs_* count TCP connect +"
-echo "# TLS 1.2 PSK handshake + one GET + answer + close; source=mef is the share of"
-echo "# the gate's associations in that run whose key was fetched from mefd."
+cat <<'NOTE'
+# ratio = value / reference; each reference is plain HTTP straight to the upstream,
+# measured in the same run. hs_* ops are TCP connect + TLS 1.2 PSK handshake + one
+# GET + answer + close; source=mef is the share of that run's associations whose
+# key the gate fetched from mefd. The upstream (mef_echo_upstream) forks one process
+# per connection: that fork bounds the connect+GET+close reference, and mef-gate
+# opens one upstream connection (one more fork) per association as well.
+NOTE
+if [ "$(field ref-ka p50_us)" -ge 30000 ]; then
+	echo "# WARNING: keep-alive answers straight from the upstream take ~40 ms: it"
+	echo "# writes head and body in two segments without TCP_NODELAY, and Nagle"
+	echo "# waits for the peer's delayed ACK. req_latency_* then measure that"
+	echo "# stall, not the gate (BENCH_UPSTREAM= an upstream with TCP_NODELAY)."
+fi
 exit 0

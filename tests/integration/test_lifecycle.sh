@@ -8,8 +8,8 @@ mef_start
 PSK=$(hexkey 32); KA=$(hexkey 32); KB=$(hexkey 32); KC=$(hexkey 32)
 check "target" mefctl target add --id /in-cse-1 --psk-id in-cse-1 --psk "$PSK"
 check "enrolee A" mefctl enrolee add --kpm-id devA --kpm "$KA" --enrolee-id C-A --target /in-cse-1
-check "enrolee B (2 s lifetime)" mefctl enrolee add --kpm-id devB --kpm "$KB" \
-    --enrolee-id C-B --target /in-cse-1 --lifetime 2
+check "enrolee B (3 s lifetime)" mefctl enrolee add --kpm-id devB --kpm "$KB" \
+    --enrolee-id C-B --target /in-cse-1 --lifetime 3
 check "enrolee C" mefctl enrolee add --kpm-id devC --kpm "$KC" --enrolee-id C-C --target /in-cse-1
 
 f() { fetch_psk /in-cse-1 in-cse-1 "$PSK" "$1"; }
@@ -21,11 +21,11 @@ check_fails "unknown KpmId refused" enrol nobody "$KA" /in-cse-1
 expect_match "unknown identity logged as such" \
     "$(grep 'kpm_id=nobody' "$T/mefd.log" | head -1)" 'outcome=handshake-failed'
 
-# Expiry: a 2-second Ke is fetchable, then not.
+# Expiry: a 3-second Ke is fetchable, then not (whole seconds: 1..3 left).
 KB1=$(keyid devB "$KB")
 ans=$(f "$KB1")
-expect_match "short lifetime answered" "$(printf '%s' "$ans" | jq -r .Lifetime)" '^[12]$'
-sleep 3
+expect_match "short lifetime answered" "$(printf '%s' "$ans" | jq -r .Lifetime)" '^[123]$'
+sleep 4
 check_fails "expired KeId refused" f "$KB1"
 expect_match "expired is 4004" "$(f "$KB1")" '"Status":false'
 
