@@ -88,21 +88,33 @@ mefctl() { "$MEF_BUILD/mefctl" -c "$T/mefd.conf" "$@"; }
 port_listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q LISTEN; }
 
 mef_start() {
-	"$MEF_BUILD/mefd" -c "$T/mefd.conf" >>"$T/mefd.log" 2>&1 &
-	MEFD_PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		if ! kill -0 "$MEFD_PID" 2>/dev/null; then
-			echo "FAIL: mefd exited at start"; tail -20 "$T/mefd.log"
-			MEFD_PID=""; exit 1
+	tries=0
+	while :; do
+		"$MEF_BUILD/mefd" -c "$T/mefd.conf" >>"$T/mefd.log" 2>&1 &
+		MEFD_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			kill -0 "$MEFD_PID" 2>/dev/null || break
+			if port_listening "$BOOT_PORT" && port_listening "$TARGET_PORT"; then
+				return 0
+			fi
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if kill -0 "$MEFD_PID" 2>/dev/null; then
+			echo "FAIL: mefd did not listen"; tail -20 "$T/mefd.log"; exit 1
 		fi
-		if port_listening "$BOOT_PORT" && port_listening "$TARGET_PORT"; then
-			return 0
+		MEFD_PID=""
+		# Another program took a port between mef_freeport and the bind: new ports.
+		tries=$((tries + 1))
+		if [ $tries -ge 3 ] || ! tail -3 "$T/mefd.log" | grep -q 'in use'; then
+			echo "FAIL: mefd exited at start"; tail -20 "$T/mefd.log"; exit 1
 		fi
-		sleep 0.1
-		i=$((i + 1))
+		set -- $("$MEF_BUILD/mef_freeport" 2)
+		sed -i "s/:$BOOT_PORT\$/:$1/; s/:$TARGET_PORT\$/:$2/" "$T/mefd.conf"
+		BOOT_PORT=$1
+		TARGET_PORT=$2
 	done
-	echo "FAIL: mefd did not listen"; tail -20 "$T/mefd.log"; exit 1
 }
 
 mef_stop() {
