@@ -11,16 +11,9 @@
  * -i, -k and -o repeat: each new connection takes the next credential of a rotation
  * shared by all threads, so consecutive handshakes use different KeIds (to defeat a
  * gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50 and p99
- * latency in µs, errors. A bench, not a test: it sits outside make test and links
- * OpenSSL on purpose.
+ * latency in µs, errors. Connections and response framing are in bench_conn.c.
+ * A bench, not a test: it sits outside make test and links OpenSSL on purpose.
  */
-#include <sys/socket.h>
-#include <sys/types.h>
-
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -28,15 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#define PSK_MAX		64
-#define RESP_MAX	16384
+#include "bench_conn.h"
+
 #define REQ_MAX		2048
 #define CREDS_MAX	16
 
@@ -63,14 +55,6 @@ static const struct mode_desc	modes[] = {
 	{ "get-ka",		MODE_GET,	1, 200 },
 };
 
-/* What one connection presents: PSK identity and key, and its X-M2M-Origin. */
-struct cred {
-	const char	*identity;
-	const char	*origin;
-	unsigned char	 psk[PSK_MAX];
-	size_t		 psk_len;
-};
-
 struct opts {
 	const struct mode_desc	*m;
 	const char		*host;
@@ -78,7 +62,7 @@ struct opts {
 	int			 clients;
 	int			 seconds;
 	int			 plain;		/* -P: TCP, no TLS */
-	struct cred		 creds[CREDS_MAX];
+	struct bench_cred	 creds[CREDS_MAX];
 	size_t			 ncreds;
 	const char		*keyid;
 	const char		*path;
@@ -96,15 +80,6 @@ struct worker {
 	size_t		 nlat;
 	size_t		 caplat;
 	char		 first_error[128];
-};
-
-/* A connection and its read buffer. */
-struct conn {
-	int			 fd;
-	SSL			*ssl;
-	struct cred		*cred;
-	char			 buf[RESP_MAX];
-	size_t			 len;
 };
 
 static struct opts	 opt;
@@ -236,7 +211,7 @@ parse_args(int argc, char *argv[])
 		else if (ch == 'i' && ni < CREDS_MAX)
 			opt.creds[ni++].identity = optarg;
 		else if (ch == 'k' && nk < CREDS_MAX && parse_hex(optarg,
-		    opt.creds[nk].psk, PSK_MAX, &opt.creds[nk].psk_len) == 0)
+		    opt.creds[nk].psk, BENCH_PSK_MAX, &opt.creds[nk].psk_len) == 0)
 			nk++;
 		else if (ch == 'o' && no < CREDS_MAX)
 			opt.creds[no++].origin = optarg;
@@ -257,44 +232,6 @@ parse_args(int argc, char *argv[])
 	check_creds(ni, nk, no);
 }
 
-/* The credential of this connection was set as the SSL's app data. */
-static unsigned int
-psk_client_cb(SSL *ssl, const char *hint, char *identity,
-    unsigned int max_identity_len, unsigned char *psk, unsigned int max_psk_len)
-{
-	const struct cred	*cr = SSL_get_app_data(ssl);
-	size_t			 idlen;
-
-	if (cr == NULL)
-		return 0;
-	idlen = strlen(cr->identity);
-	if (idlen + 1 > max_identity_len || cr->psk_len > max_psk_len)
-		return 0;
-	memcpy(identity, cr->identity, idlen + 1);
-	memcpy(psk, cr->psk, cr->psk_len);
-	return (unsigned int)cr->psk_len;
-}
-
-static SSL_CTX *
-make_ctx(void)
-{
-	SSL_CTX	*ctx;
-
-	ctx = SSL_CTX_new(TLS_client_method());
-	if (ctx == NULL)
-		return NULL;
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	if (SSL_CTX_set_cipher_list(ctx, opt.cipher) != 1) {
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
-	return ctx;
-}
-
 static void
 note_error(struct worker *w, const char *what)
 {
@@ -310,173 +247,19 @@ note_error(struct worker *w, const char *what)
 		    ebuf[0] != '\0' ? ": " : "", ebuf);
 }
 
+/* A new connection with the next credential of the rotation; 0 on success. */
 static int
-tcp_connect(void)
+conn_open(struct worker *w, struct bench_conn *c)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, one = 1;
+	struct bench_cred	*cred;
+	const char		*what;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(opt.host, opt.port, &hints, &res) != 0)
-		return -1;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd != -1)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
-}
-
-static void
-conn_close(struct conn *c, int orderly)
-{
-	if (c->ssl != NULL) {
-		if (orderly)
-			SSL_shutdown(c->ssl);
-		SSL_free(c->ssl);
-		c->ssl = NULL;
-	}
-	if (c->fd != -1) {
-		close(c->fd);
-		c->fd = -1;
-	}
-	c->len = 0;
-	c->buf[0] = '\0';
-}
-
-/*
- * TCP connect and, unless -P, the TLS handshake with the next credential of the
- * rotation; 0 on success.
- */
-static int
-conn_open(struct worker *w, struct conn *c)
-{
-	c->len = 0;
-	c->buf[0] = '\0';
-	c->ssl = NULL;
-	c->cred = &opt.creds[atomic_fetch_add(&next_cred, 1) % opt.ncreds];
-	c->fd = tcp_connect();
-	if (c->fd == -1) {
-		note_error(w, "connect");
-		return -1;
-	}
-	if (opt.plain)
+	cred = &opt.creds[atomic_fetch_add(&next_cred, 1) % opt.ncreds];
+	what = bench_conn_open(c, w->ctx, cred, opt.host, opt.port);
+	if (what == NULL)
 		return 0;
-	c->ssl = SSL_new(w->ctx);
-	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    SSL_set_app_data(c->ssl, c->cred) != 1 ||
-	    SSL_connect(c->ssl) != 1) {
-		note_error(w, "handshake");
-		conn_close(c, 0);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-conn_write(struct conn *c, const char *data, size_t len)
-{
-	size_t	written;
-	ssize_t	n;
-
-	if (c->ssl != NULL)
-		return SSL_write_ex(c->ssl, data, len, &written) == 1 &&
-		    written == len ? 0 : -1;
-	while (len > 0) {
-		n = write(c->fd, data, len);
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Reads more bytes into c->buf; 0 on data, -1 on EOF or error. */
-static int
-conn_fill(struct conn *c)
-{
-	size_t	room = sizeof(c->buf) - 1 - c->len, n;
-	ssize_t	r;
-
-	if (c->len >= sizeof(c->buf) - 1)
-		return -1;
-	if (c->ssl != NULL) {
-		if (SSL_read_ex(c->ssl, c->buf + c->len, room, &n) != 1)
-			return -1;
-	} else {
-		r = read(c->fd, c->buf + c->len, room);
-		if (r <= 0)
-			return -1;
-		n = (size_t)r;
-	}
-	c->len += n;
-	c->buf[c->len] = '\0';
-	return 0;
-}
-
-/* Content-Length of the head in buf, or -1 when there is none. */
-static long
-content_length(const char *head, size_t head_len)
-{
-	const char	*p = head, *end = head + head_len, *nl;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			break;
-		if ((size_t)(nl - p) > 15 &&
-		    strncasecmp(p, "Content-Length:", 15) == 0)
-			return strtol(p + 15, NULL, 10);
-		p = nl + 1;
-	}
+	note_error(w, what);
 	return -1;
-}
-
-/*
- * Reads one whole response: the head, then Content-Length bytes (or up to EOF
- * when there is no length). Returns the status code, or -1. Leftover bytes of a
- * next response stay in c->buf.
- */
-static int
-read_response(struct conn *c)
-{
-	char	*eoh;
-	size_t	 head_len, total;
-	long	 clen;
-	int	 status;
-
-	while ((eoh = strstr(c->buf, "\r\n\r\n")) == NULL)
-		if (conn_fill(c) != 0)
-			return -1;
-	head_len = (size_t)(eoh - c->buf) + 4;
-	if (sscanf(c->buf, "HTTP/1.%*d %d", &status) != 1)
-		return -1;
-	clen = content_length(c->buf, head_len);
-	if (clen < 0) {
-		while (conn_fill(c) == 0)
-			;
-		c->len = 0;
-		return status;
-	}
-	total = head_len + (size_t)clen;
-	if (total >= sizeof(c->buf))
-		return -1;
-	while (c->len < total)
-		if (conn_fill(c) != 0)
-			return -1;
-	memmove(c->buf, c->buf + total, c->len - total);
-	c->len -= total;
-	c->buf[c->len] = '\0';
-	return status;
 }
 
 static void
@@ -499,7 +282,7 @@ record(struct worker *w, uint64_t t0)
 }
 
 static int
-format_request(char *req, size_t reqsz, const struct conn *c,
+format_request(char *req, size_t reqsz, const struct bench_conn *c,
     unsigned long seq)
 {
 	unsigned long	self = (unsigned long)pthread_self();
@@ -527,17 +310,17 @@ format_request(char *req, size_t reqsz, const struct conn *c,
 
 /* One request and its answer on c; the status, or -1 (noted) on failure. */
 static int
-exchange(struct worker *w, struct conn *c, unsigned long seq)
+exchange(struct worker *w, struct bench_conn *c, unsigned long seq)
 {
 	char	req[REQ_MAX];
 	int	n, status;
 
 	n = format_request(req, sizeof(req), c, seq);
-	if (n < 0 || conn_write(c, req, (size_t)n) != 0) {
+	if (n < 0 || bench_conn_write(c, req, (size_t)n) != 0) {
 		note_error(w, "write");
 		return -1;
 	}
-	status = read_response(c);
+	status = bench_conn_read_response(c);
 	if (status < 0)
 		note_error(w, "read");
 	else if (status != opt.m->expect)
@@ -549,7 +332,7 @@ exchange(struct worker *w, struct conn *c, unsigned long seq)
 static void
 run_per_connection(struct worker *w)
 {
-	struct conn	*c;
+	struct bench_conn	*c;
 	unsigned long	 seq = 0;
 	uint64_t	 t0;
 	int		 status;
@@ -565,7 +348,7 @@ run_per_connection(struct worker *w)
 			continue;
 		}
 		status = opt.m->expect != 0 ? exchange(w, c, seq++) : 0;
-		conn_close(c, 1);
+		bench_conn_close(c, 1);
 		if (status == opt.m->expect)
 			record(w, t0);
 	}
@@ -576,7 +359,7 @@ run_per_connection(struct worker *w)
 static void
 run_keep_alive(struct worker *w)
 {
-	struct conn	*c;
+	struct bench_conn	*c;
 	unsigned long	 seq = 0;
 	uint64_t	 t0;
 
@@ -597,9 +380,9 @@ run_keep_alive(struct worker *w)
 		if (exchange(w, c, seq++) == opt.m->expect)
 			record(w, t0);
 		else
-			conn_close(c, 0);
+			bench_conn_close(c, 0);
 	}
-	conn_close(c, 1);
+	bench_conn_close(c, 1);
 	free(c);
 }
 
@@ -647,8 +430,8 @@ main(int argc, char *argv[])
 	parse_args(argc, argv);
 	/* A peer that closed first must not kill us on the close_notify write. */
 	signal(SIGPIPE, SIG_IGN);
-	ctx = make_ctx();
-	if (ctx == NULL) {
+	ctx = opt.plain ? NULL : bench_conn_ctx(opt.cipher);
+	if (ctx == NULL && !opt.plain) {
 		fprintf(stderr, "bench_quick: cannot set up TLS (cipher %s)\n",
 		    opt.cipher);
 		return 1;

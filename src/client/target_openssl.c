@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include "mef/limits.h"
@@ -167,7 +168,18 @@ out:
 	return rc;
 }
 
-/* TLS 1.2: the PSK of identity, or 0 (no key: the handshake fails). */
+/*
+ * A random key for an identity with no credential: the handshake then fails on the
+ * Finished (or binder) check exactly as with a wrong key, so a client cannot tell
+ * an unknown or revoked KeId from a wrong key. 1 on success.
+ */
+static int
+dummy_key(unsigned char *key)
+{
+	return RAND_bytes(key, MEF_KEY_LEN) == 1;
+}
+
+/* TLS 1.2: the PSK of identity, or a dummy key (the handshake fails). */
 static unsigned int
 psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
     unsigned int max_psk_len)
@@ -177,7 +189,7 @@ psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
 
 	if (identity == NULL || max_psk_len < MEF_KEY_LEN)
 		goto out;
-	if (lookup(ssl, identity, key) != MEF_OK)
+	if (lookup(ssl, identity, key) != MEF_OK && !dummy_key(key))
 		goto out;
 	memcpy(psk, key, MEF_KEY_LEN);
 	n = MEF_KEY_LEN;
@@ -187,9 +199,11 @@ out:
 }
 
 /*
- * TLS 1.3: a session holding the external PSK of identity. Returning 0 on any
- * failure aborts the handshake instead of letting it fall back to a
- * certificate, so a refused KeId never ends in a connection without binding.
+ * TLS 1.3: a session holding the external PSK of identity, or of a dummy key for
+ * an identity without credential (the binder check then fails as for a wrong key).
+ * Returning 0 on an internal failure aborts the handshake instead of letting it
+ * fall back to a certificate, so a refused KeId never ends in a connection
+ * without binding.
  */
 static int
 psk_find_session_cb(SSL *ssl, const unsigned char *identity,
@@ -205,7 +219,7 @@ psk_find_session_cb(SSL *ssl, const unsigned char *identity,
 		goto out;
 	memcpy(id, identity, identity_len);
 	id[identity_len] = '\0';
-	if (lookup(ssl, id, key) != MEF_OK)
+	if (lookup(ssl, id, key) != MEF_OK && !dummy_key(key))
 		goto out;
 	sess = psk_session(ssl, key);
 out:

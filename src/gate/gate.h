@@ -30,6 +30,8 @@
 
 #define GATE_HDR_KEYID		"X-MEF-KeId"
 #define GATE_HDR_ENROLEE	"X-MEF-Enrolee-ID"
+#define GATE_PLAIN_HIGH		(64 * 1024)	/* bytes read, not yet parsed */
+#define GATE_QUEUE_HIGH		(1024 * 1024)	/* bytes queued to a peer */
 
 struct bufferevent;
 struct event;
@@ -93,6 +95,7 @@ struct gate_conn {
 	int			 peeked;	/* ClientKeyExchange resolved */
 	int			 from_cache;	/* no fetch was needed */
 	int			 closing;	/* close once output is sent */
+	int			 notified;	/* close_notify queued */
 	int			 dead;		/* free when the fetch returns */
 	int			 fetching;
 	struct gate_fetch	 fetch;
@@ -134,6 +137,14 @@ enum mef_err	gate_conn_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);
 /* Encrypts and sends len bytes to the Enrolee. */
 enum mef_err	gate_conn_send(struct gate_conn *c, const void *data, size_t len);
+/* Activity on the association: the idle deadline starts again. */
+void		gate_conn_touch(struct gate_conn *c);
+/*
+ * Reads from the Enrolee only while what it sent can go somewhere: less than
+ * GATE_PLAIN_HIGH bytes waiting to be parsed and less than GATE_QUEUE_HIGH queued
+ * towards the upstream. Called whenever one of those changes.
+ */
+void		gate_conn_flow(struct gate_conn *c);
 
 /* gate_proxy.c */
 void		gate_proxy_input(struct gate_conn *c);

@@ -60,9 +60,11 @@ static const struct ini_directive directives[] = {
 	{ "gate", "fetch_threads", &ini_uint, 0, 1, 1024, "16",
 	    F(fetch_threads) },
 	{ "cache", "max_s", &ini_uint, 0, 0, 31536000, "0", F(cache_max_s) },
-	{ "cache", "negative_ttl_s", &ini_uint, 0, 0, 3600, "5",
+	/* Bounds are libmef's (MEF_TARGET_TTL_MAX, MEF_TARGET_ENTRIES_MAX). */
+	{ "cache", "negative_ttl_s", &ini_uint, 0, 1, 300, "5",
 	    F(negative_ttl_s) },
-	{ "cache", "entries", &ini_uint, 0, 1, 10000000, "100000",
+	{ "cache", "error_ttl_s", &ini_uint, 0, 1, 300, "1", F(error_ttl_s) },
+	{ "cache", "entries", &ini_uint, 0, 1, 1048576, "100000",
 	    F(cache_entries) },
 	{ "limits", "max_connections", &ini_uint, 0, 1, 1000000, "10000",
 	    F(max_connections) },

@@ -31,7 +31,7 @@ struct gate_mef {
 	char		fqdn[MEF_FQDN_MAX + 1];		/* from the section name */
 	char		url[GATE_ADDR_MAX];		/* host:port, required */
 	char		psk_id[MEF_ID_MAX + 1];		/* PSK ... */
-	char		psk_file[PATH_MAX];		/* ... 64..128 hex digits */
+	char		psk_file[PATH_MAX];		/* ... hex, 1..512 bytes */
 	char		cert[PATH_MAX];			/* ... or certificate */
 	char		key[PATH_MAX];
 	char		ca[PATH_MAX];			/* verify the MEF (optional) */
@@ -51,8 +51,9 @@ struct gate_config {
 
 	/* [cache] */
 	unsigned	cache_max_s;			/* 0 = Lifetime only */
-	unsigned	negative_ttl_s;			/* default 5 */
-	unsigned	cache_entries;			/* default 100000 */
+	unsigned	negative_ttl_s;			/* MEF said no: 1..300, 5 */
+	unsigned	error_ttl_s;			/* MEF unreachable: 1..300, 1 */
+	unsigned	cache_entries;			/* 1..1048576, 100000 */
 
 	/* [limits] */
 	unsigned	max_connections;		/* per loop, default 10000 */

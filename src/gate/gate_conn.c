@@ -22,6 +22,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "crypto/keyid.h"
 #include "gate/gate.h"
 #include "transport/tls_peek.h"
 #include "util/clock.h"
@@ -76,6 +77,30 @@ gate_conn_send(struct gate_conn *c, const void *data, size_t len)
 	return rc;
 }
 
+/* see gate.h */
+void
+gate_conn_touch(struct gate_conn *c)
+{
+	arm_deadline(c, c->worker->gate->cfg.idle_timeout_ms);
+}
+
+/* see gate.h */
+void
+gate_conn_flow(struct gate_conn *c)
+{
+	int	room;
+
+	if (c->down == NULL || c->phase != GC_OPEN)
+		return;
+	room = evbuffer_get_length(c->plain) < GATE_PLAIN_HIGH &&
+	    (c->up == NULL || evbuffer_get_length(bufferevent_get_output(c->up))
+	    < GATE_QUEUE_HIGH);
+	if (room)
+		bufferevent_enable(c->down, EV_READ);
+	else
+		bufferevent_disable(c->down, EV_READ);
+}
+
 static uint64_t
 since_accept(const struct gate_conn *c)
 {
@@ -121,6 +146,8 @@ peek_records(struct gate_conn *c)
 {
 	struct evbuffer	*in = bufferevent_get_input(c->down);
 	struct tls_peek	 pk;
+	struct keyid	 kid;
+	unsigned char	 key[MEF_KEY_LEN];
 	unsigned char	*data;
 	size_t		 len;
 	enum mef_err	 rc;
@@ -142,9 +169,23 @@ peek_records(struct gate_conn *c)
 				evbuffer_drain(in, pk.record_len);
 			continue;
 		}
-		snprintf(c->keyid, sizeof(c->keyid), "%s", pk.identity);
-		rc = mef_target_peek(c->worker->gate->target, pk.identity, NULL,
-		    NULL, 0, NULL);
+		/* Logs and the upstream get the canonical form of the KeId. */
+		if (keyid_parse(pk.identity, pk.identity_len, &kid) == MEF_OK)
+			snprintf(c->keyid, sizeof(c->keyid), "%s", kid.text);
+		else
+			snprintf(c->keyid, sizeof(c->keyid), "%s", pk.identity);
+		/*
+		 * Keep what the cache holds now: the PSK callback uses this copy,
+		 * so an eviction in between cannot turn a good key into a dummy.
+		 */
+		rc = mef_target_peek(c->worker->gate->target, pk.identity, key,
+		    c->fetch.enrolee_id, sizeof(c->fetch.enrolee_id), NULL);
+		if (rc == MEF_OK) {
+			snprintf(c->fetch.keyid, sizeof(c->fetch.keyid), "%s",
+			    pk.identity);
+			rc = mef_secret_new(key, sizeof(key), &c->fetch.key);
+			mef_wipe(key, sizeof(key));
+		}
 		if (rc != MEF_E_AGAIN) {
 			c->from_cache = 1;
 			c->peeked = 1;
@@ -286,8 +327,10 @@ conn_input(struct gate_conn *c)
 			gate_conn_free(c);
 			return;
 		}
+		gate_conn_touch(c);
 	}
 	gate_proxy_input(c);
+	gate_conn_flow(c);
 }
 
 static void
@@ -303,6 +346,14 @@ write_cb(struct bufferevent *bev, void *arg)
 
 	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
+	if (c->closing && c->phase == GC_OPEN && !c->notified) {
+		/* End the association properly: close_notify, then close. */
+		c->notified = 1;
+		tls_stream_close_notify(c->tls);
+		flush_tls(c);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+			return;
+	}
 	if (c->closing) {
 		gate_conn_free(c);
 		return;

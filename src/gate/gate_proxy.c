@@ -24,18 +24,20 @@
 #include "gate/gate.h"
 #include "util/log.h"
 
-#define UPSTREAM_HIGH	(1024 * 1024)	/* pause a side past this much queued */
 
 static int	drain_upstream(struct gate_conn *c, struct bufferevent *bev);
 
 
-/* Answers the current request locally and ends the association. */
+/* Answers the current request locally, logs it, and ends the association. */
 static void
 local_answer(struct gate_conn *c, int status, const char *reason, int rsc)
 {
 	char	msg[256];
 	int	n;
 
+	log_info("request peer=%s keyid=%s enrolee=%s origin=%s outcome=%d "
+	    "status=%d", c->peer, c->keyid, c->enrolee_id,
+	    c->req.has_origin ? c->req.origin : "-", rsc, status);
 	n = snprintf(msg, sizeof(msg), "HTTP/1.1 %d %s\r\nX-M2M-RSC: %d\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n", status, reason, rsc);
 	if (n > 0)
@@ -114,6 +116,7 @@ drain_upstream(struct gate_conn *c, struct bufferevent *bev)
 			c->closing = 1;
 		evbuffer_drain(in, used);
 		c->answered = 1;
+		gate_conn_touch(c);
 		if (c->resp.done) {
 			c->awaiting = 0;
 			if (!c->resp.keep_alive || !c->req.keep_alive)
@@ -134,7 +137,7 @@ drain_upstream(struct gate_conn *c, struct bufferevent *bev)
 		}
 	}
 	if (c->down != NULL &&
-	    evbuffer_get_length(bufferevent_get_output(c->down)) > UPSTREAM_HIGH)
+	    evbuffer_get_length(bufferevent_get_output(c->down)) > GATE_QUEUE_HIGH)
 		bufferevent_disable(bev, EV_READ);	/* write_cb resumes */
 	return 1;
 }
@@ -143,6 +146,13 @@ static void
 up_read_cb(struct bufferevent *bev, void *arg)
 {
 	(void)drain_upstream(arg, bev);
+}
+
+/* The upstream took what was queued for it: read from the Enrolee again. */
+static void
+up_write_cb(struct bufferevent *bev, void *arg)
+{
+	gate_conn_flow(arg);
 }
 
 static enum mef_err
@@ -160,7 +170,8 @@ upstream_open(struct gate_conn *c)
 	c->up = bufferevent_socket_new(w->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->up == NULL)
 		return MEF_E_NOMEM;
-	bufferevent_setcb(c->up, up_read_cb, NULL, up_event_cb, c);
+	bufferevent_setcb(c->up, up_read_cb, up_write_cb, up_event_cb, c);
+	bufferevent_setwatermark(c->up, EV_WRITE, GATE_QUEUE_HIGH / 2, 0);
 	bufferevent_enable(c->up, EV_READ | EV_WRITE);
 	if (bufferevent_socket_connect(c->up, (struct sockaddr *)&ss, sslen) !=
 	    0) {
@@ -185,9 +196,6 @@ forward_head(struct gate_conn *c)
 		return 0;
 	}
 	if (!origin_ok(c)) {
-		log_info("request peer=%s keyid=%s enrolee=%s origin=%s "
-		    "outcome=4103", c->peer, c->keyid, c->enrolee_id,
-		    c->req.has_origin ? c->req.origin : "-");
 		local_answer(c, 403, "Forbidden", 4103);
 		return 0;
 	}
@@ -221,6 +229,7 @@ gate_proxy_input(struct gate_conn *c)
 	 * The request streams upstream while its answer may already be coming back
 	 * (Expect: 100-continue); the next request waits for that answer to end.
 	 */
+	gate_conn_touch(c);
 	while (!c->closing && c->req.state != HTTP_FWD_DONE) {
 		len = evbuffer_get_length(c->plain);
 		rc = http_fwd_req_feed(&c->req, (const char *)evbuffer_pullup(

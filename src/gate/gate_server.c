@@ -86,6 +86,7 @@ init_target(struct gate *g, char *err, size_t errsz)
 	tc.target_id = g->cfg.target_id;
 	tc.cache_max_s = g->cfg.cache_max_s;
 	tc.negative_ttl_s = g->cfg.negative_ttl_s;
+	tc.error_ttl_s = g->cfg.error_ttl_s;
 	tc.max_entries = g->cfg.cache_entries;
 	/* libmef has one fetch timeout per Target: the longest any MEF is given. */
 	for (i = 0; i < g->cfg.nmefs; i++)

@@ -8,10 +8,12 @@
  * usage: mef_echo_upstream PORT LOGFILE
  */
 #include <sys/prctl.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,7 @@ serve(int fd)
 {
 	static char	buf[REQ_MAX + 1];
 	char		hdr[128];
+	struct iovec	iov[2];
 	size_t		len = 0, total;
 	ssize_t		n;
 	char		*end;
@@ -82,8 +85,12 @@ serve(int fd)
 		log_request(buf);
 		n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\nContent-Type: "
 		    "text/plain\r\nContent-Length: %zu\r\n\r\n", total);
-		if (write(fd, hdr, (size_t)n) != n ||
-		    write(fd, buf, total) != (ssize_t)total)
+		/* Head and body in one segment: no delayed-ACK stall. */
+		iov[0].iov_base = hdr;
+		iov[0].iov_len = (size_t)n;
+		iov[1].iov_base = buf;
+		iov[1].iov_len = total;
+		if (writev(fd, iov, 2) != (ssize_t)((size_t)n + total))
 			return;
 		memmove(buf, buf + total, len - total);
 		len -= total;
@@ -117,6 +124,7 @@ main(int argc, char *argv[])
 		if (fork() == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGTERM);
 			close(lfd);
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 			serve(fd);
 			_exit(0);
 		}

@@ -107,7 +107,8 @@ test_good(void **state)
 	    "fetch_threads = 4\n"
 	    "[cache]\n"
 	    "max_s = 300\n"
-	    "negative_ttl_s = 0\n"
+	    "negative_ttl_s = 1\n"
+	    "error_ttl_s = 2\n"
 	    "entries = 1000\n"
 	    "[limits]\n"
 	    "max_connections = 100\n"
@@ -135,7 +136,8 @@ test_good(void **state)
 	assert_string_equal(f->cfg.log_level, "debug");
 	assert_int_equal(f->cfg.fetch_threads, 4);
 	assert_int_equal(f->cfg.cache_max_s, 300);
-	assert_int_equal(f->cfg.negative_ttl_s, 0);
+	assert_int_equal(f->cfg.negative_ttl_s, 1);
+	assert_int_equal(f->cfg.error_ttl_s, 2);
 	assert_int_equal(f->cfg.cache_entries, 1000);
 	assert_int_equal(f->cfg.max_connections, 100);
 	assert_int_equal(f->cfg.handshake_timeout_ms, 2000);
@@ -257,8 +259,10 @@ test_errors(void **state)
 	    "listen: '127.0.0.1' not host:port");
 	expect_error(f, GATE "[limits]\nheader_max = 100\n" MEF_A, 6,
 	    "header_max: not an integer in [1024, 1048576]");
-	expect_error(f, GATE "[cache]\nnegative_ttl_s = 3601\n" MEF_A, 6,
-	    "negative_ttl_s: not an integer in [0, 3600]");
+	expect_error(f, GATE "[cache]\nnegative_ttl_s = 301\n" MEF_A, 6,
+	    "negative_ttl_s: not an integer in [1, 300]");
+	expect_error(f, GATE "[cache]\nentries = 1048577\n" MEF_A, 6,
+	    "entries: not an integer in [1, 1048576]");
 	expect_error(f, GATE MEF_A "accept = yaml\n", 9,
 	    "accept: 'yaml' not one of json, xml, cbor");
 	expect_error(f, GATE MEF_A "timeout_ms = 99\n", 9,
