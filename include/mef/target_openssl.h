@@ -7,14 +7,21 @@
  * KeId and psk = Kpsa (Km towards a MAF) (PROTOCOL.md 4):
  *
  * - TLS 1.2: a psk_server_callback looks the identity up with
- *   mef_target_get(); any failure (unknown MEF, malformed KeId, refused or
- *   failed fetch, a key that does not fit) answers "no key", so the handshake
- *   fails. The suite TS-0003 mandates is PSK-AES128-CBC-SHA256; the cipher
- *   list of ctx must allow it (OpenSSL's DEFAULT does).
+ *   mef_target_get(). An identity without a credential (malformed KeId,
+ *   unknown MEF, a KeId the MEF refuses: unknown, expired or revoked, a failed
+ *   fetch) gets a random dummy key, so the handshake fails at the Finished
+ *   check exactly as with a wrong key: no unknown_psk_identity alert tells a
+ *   client which KeIds exist. The suite TS-0003 mandates is
+ *   PSK-AES128-CBC-SHA256; the cipher list of ctx must allow it (OpenSSL's
+ *   DEFAULT does).
  * - TLS 1.3: a psk_find_session_callback does the same for an external PSK,
  *   bound to TLS_AES_128_GCM_SHA256 (SHA-256), which ctx's TLS 1.3
- *   ciphersuites must keep (OpenSSL's default list does). PROTOCOL.md
- *   mandates TLS 1.2 towards Targets; TLS 1.3 serves peers that agree on it.
+ *   ciphersuites must keep (OpenSSL's default list does); with a dummy key
+ *   the binder check fails as for a wrong key. PROTOCOL.md mandates TLS 1.2
+ *   towards Targets; TLS 1.3 serves peers that agree on it.
+ * Only an internal failure (no randomness, no room for the key, no session
+ * object) or, under TLS 1.3, an identity too long for a KeId or holding a
+ * NUL leaves OpenSSL without a key, which aborts the handshake.
  *
  * After the handshake, mef_target_ssl_enrolee_id() names the EnroleeID the
  * MEF bound to the KeId. The application must compare every request's

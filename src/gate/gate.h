@@ -137,6 +137,11 @@ enum mef_err	gate_conn_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);
 /* Encrypts and sends len bytes to the Enrolee. */
 enum mef_err	gate_conn_send(struct gate_conn *c, const void *data, size_t len);
+/*
+ * Ends the association once what is queued for the Enrolee has gone out, with a
+ * close_notify. Returns 0 when c was freed now, 1 when it lives on until then.
+ */
+int		gate_conn_end(struct gate_conn *c);
 /* Activity on the association: the idle deadline starts again. */
 void		gate_conn_touch(struct gate_conn *c);
 /*

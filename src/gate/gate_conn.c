@@ -339,6 +339,32 @@ read_cb(struct bufferevent *bev, void *arg)
 	conn_input(arg);
 }
 
+/* see gate.h */
+int
+gate_conn_end(struct gate_conn *c)
+{
+	struct evbuffer	*out;
+
+	c->closing = 1;
+	if (c->down == NULL) {
+		gate_conn_free(c);
+		return 0;
+	}
+	out = bufferevent_get_output(c->down);
+	if (evbuffer_get_length(out) > 0)
+		return 1;		/* write_cb comes back here */
+	if (c->phase == GC_OPEN && !c->notified) {
+		/* End the association properly: close_notify, then close. */
+		c->notified = 1;
+		tls_stream_close_notify(c->tls);
+		flush_tls(c);
+		if (evbuffer_get_length(out) > 0)
+			return 1;
+	}
+	gate_conn_free(c);
+	return 0;
+}
+
 static void
 write_cb(struct bufferevent *bev, void *arg)
 {
@@ -346,16 +372,8 @@ write_cb(struct bufferevent *bev, void *arg)
 
 	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
-	if (c->closing && c->phase == GC_OPEN && !c->notified) {
-		/* End the association properly: close_notify, then close. */
-		c->notified = 1;
-		tls_stream_close_notify(c->tls);
-		flush_tls(c);
-		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
-			return;
-	}
 	if (c->closing) {
-		gate_conn_free(c);
+		(void)gate_conn_end(c);
 		return;
 	}
 	if (c->up != NULL)

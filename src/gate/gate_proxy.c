@@ -82,9 +82,8 @@ up_event_cb(struct bufferevent *bev, short what, void *arg)
 		c->closing = 1;		/* cut mid-answer: nothing else to do */
 	}
 	gate_proxy_close(c);
-	if (c->closing && evbuffer_get_length(bufferevent_get_output(c->down))
-	    == 0)
-		gate_conn_free(c);
+	if (c->closing)
+		gate_conn_end(c);
 }
 
 /*
@@ -127,12 +126,10 @@ drain_upstream(struct gate_conn *c, struct bufferevent *bev)
 				c->closing = 1;
 			else
 				http_fwd_req_next(&c->req);
-			if (c->closing && c->down != NULL && evbuffer_get_length(
-			    bufferevent_get_output(c->down)) == 0) {
-				gate_conn_free(c);
-				return 0;
-			}
+			if (c->closing)
+				return gate_conn_end(c);
 			gate_proxy_input(c);
+			gate_conn_flow(c);
 			return 1;
 		}
 	}
@@ -224,6 +221,7 @@ gate_proxy_input(struct gate_conn *c)
 {
 	size_t		len, used;
 	enum mef_err	rc;
+	int		in_body;
 
 	/*
 	 * The request streams upstream while its answer may already be coming back
@@ -231,6 +229,12 @@ gate_proxy_input(struct gate_conn *c)
 	 */
 	gate_conn_touch(c);
 	while (!c->closing && c->req.state != HTTP_FWD_DONE) {
+		/*
+		 * Only body bytes pass through raw. Bytes of a head (however it is
+		 * split across records) are rebuilt by the parser and go out with
+		 * forward_head(), after the checks: never forward them as they come.
+		 */
+		in_body = c->req.state == HTTP_FWD_BODY;
 		len = evbuffer_get_length(c->plain);
 		rc = http_fwd_req_feed(&c->req, (const char *)evbuffer_pullup(
 		    c->plain, (ev_ssize_t)len), len, &used);
@@ -249,7 +253,7 @@ gate_proxy_input(struct gate_conn *c)
 				return;
 			continue;
 		}
-		if (used > 0 && c->up != NULL)
+		if (used > 0 && in_body && c->up != NULL)
 			evbuffer_remove_buffer(c->plain,
 			    bufferevent_get_output(c->up), used);
 		else

@@ -101,6 +101,18 @@ expect_empty "unknown KeId: no answer" "$a"
 a=$(gw "$GATE_PORT" "${K1%@*}@other.example.com" "$KPSA1" "$GET" C-dev1)
 expect_empty "KeId of an unknown MEF: no answer" "$a"
 
+# A later request whose head arrives in pieces (separate TLS records) is still
+# checked and stripped before anything of it reaches the upstream.
+a=$( { printf 'GET /1 HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: C-dev1\r\n\r\n'; sleep 0.3
+    printf 'GET /2 HTTP/1.1\r\nX-MEF-Enrolee-ID: admin\r\n'; sleep 0.3
+    printf 'X-M2M-Origin: C-dev1\r\nConnection: close\r\n\r\n'; } |
+    timeout 10 openssl s_client -connect "127.0.0.1:$GATE_PORT" -tls1_2 \
+    -cipher PSK-AES128-CBC-SHA256 -psk_identity "$K1" -psk "$KPSA1" -quiet \
+    2>/dev/null | tr -d '\r')
+expect_eq "split head: both requests answered" "$(printf '%s' "$a" | grep -c '^HTTP/1.1 200')" 2
+if printf '%s' "$a" | grep -q admin; then fail "split head: spoofed header reached the upstream"
+else pass "split head: spoofed header stripped"; fi
+
 # libmef's own Enrolee connect: mef-enrol bootstraps, then talks to the upstream
 # through the gate with mef_enrolment_connect().
 a=$(printf 'GET /via/libmef HTTP/1.1\r\nHost: cse\r\nX-M2M-Origin: C-dev2\r\nConnection: close\r\n\r\n' |
