@@ -1,6 +1,7 @@
 /*
  * bench_conn.c -- bench_quick's client connections: TCP (TCP_NODELAY), TLS 1.2
- * PSK through OpenSSL or plain, and HTTP/1.1 responses framed by Content-Length.
+ * (PSK, or a client certificate) through OpenSSL or plain, and HTTP/1.1
+ * responses framed by Content-Length.
  *
  * Each SSL carries its struct bench_cred as app data, which the PSK callback
  * reads, so one shared SSL_CTX serves connections with different identities.
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,8 +20,11 @@
 #include <unistd.h>
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "bench_conn.h"
+
+static SSL_CTX	*ctx_tls12(const char *);
 
 static unsigned int
 psk_client_cb(SSL *ssl, const char *hint, char *identity,
@@ -38,9 +43,9 @@ psk_client_cb(SSL *ssl, const char *hint, char *identity,
 	return (unsigned int)cr->psk_len;
 }
 
-/* see bench_conn.h */
-SSL_CTX *
-bench_conn_ctx(const char *ciphers)
+/* TLS 1.2 exactly, ciphers, no session reuse: every op is a full handshake. */
+static SSL_CTX *
+ctx_tls12(const char *ciphers)
 {
 	SSL_CTX	*ctx;
 
@@ -55,8 +60,55 @@ bench_conn_ctx(const char *ciphers)
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
-	SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
 	return ctx;
+}
+
+/* see bench_conn.h */
+SSL_CTX *
+bench_conn_ctx(const char *ciphers)
+{
+	SSL_CTX	*ctx;
+
+	ctx = ctx_tls12(ciphers);
+	if (ctx != NULL)
+		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+	return ctx;
+}
+
+/* see bench_conn.h */
+SSL_CTX *
+bench_conn_ctx_cert(const char *ciphers, const char *cert_file,
+    const char *key_file)
+{
+	SSL_CTX	*ctx;
+
+	ctx = ctx_tls12(ciphers);
+	if (ctx == NULL)
+		return NULL;
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		fprintf(stderr, "bench_quick: cannot load %s and %s, or they do "
+		    "not match\n", cert_file, key_file);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	return ctx;
+}
+
+/* see bench_conn.h */
+int
+bench_conn_cert_cn(SSL_CTX *ctx, char *cn, size_t cnsz)
+{
+	X509	*x = SSL_CTX_get0_certificate(ctx);
+	int	 n;
+
+	if (x == NULL || cnsz > INT_MAX)
+		return -1;
+	n = X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_commonName, cn, (int)cnsz);
+	return n > 0 && (size_t)n < cnsz ? 0 : -1;
 }
 
 static int

@@ -1,10 +1,12 @@
 /*
  * bench_conn.h -- one client connection of bench_quick: TCP, then TLS 1.2 PSK
- * through OpenSSL or nothing (plain), and whole HTTP/1.1 responses read from it.
+ * or TLS 1.2 with a client certificate through OpenSSL, or nothing (plain), and
+ * whole HTTP/1.1 responses read from it.
  *
- * Blocking; a connection belongs to one thread, the SSL_CTX is shared by all. The
- * PSK callback takes the key from the credential given to bench_conn_open(), so
- * each connection may present another identity.
+ * Blocking; a connection belongs to one thread, the SSL_CTX is shared by all.
+ * The PSK callback takes the key from the credential given to
+ * bench_conn_open(), so each connection may present another identity; a
+ * certificate context presents its one certificate on every connection.
  */
 #ifndef MEF_BENCH_BENCH_CONN_H
 #define MEF_BENCH_BENCH_CONN_H
@@ -35,6 +37,18 @@ struct bench_conn {
 
 /* A TLS 1.2-only PSK client context for ciphers; NULL on error. */
 SSL_CTX		*bench_conn_ctx(const char *ciphers);
+/*
+ * A TLS 1.2-only client context for ciphers presenting the certificate
+ * chain cert_file with key_file (PEM); the server is not verified. NULL on
+ * error, with the reason on stderr.
+ */
+SSL_CTX		*bench_conn_ctx_cert(const char *ciphers,
+		    const char *cert_file, const char *key_file);
+/*
+ * The subject CN of ctx's certificate into cn (cnsz bytes); 0, or -1 when
+ * it has none that fits.
+ */
+int		 bench_conn_cert_cn(SSL_CTX *ctx, char *cn, size_t cnsz);
 /*
  * Connects c to host:port and, unless ctx is NULL (plain TCP), runs the TLS
  * handshake presenting cred, borrowed until bench_conn_close(). Returns NULL on

@@ -1,18 +1,22 @@
 /*
  * bench_quick.c -- a quick throughput and latency probe of mefd and mef-gate.
  *
- * One blocking thread per simulated client, each speaking TLS 1.2 PSK with OpenSSL
- * directly (or plain TCP with -P), so the numbers include no libmef code on the
- * client side. The modes are the table below: bootstrap (handshake + POST /enrolment
- * + close per op), fetch (one keep-alive connection per thread, GET
- * /fetchCredentials/<KeId> per op), handshake (a bare TLS-PSK handshake per op, as a
- * reference against openssl s_server), get (connect + handshake + GET PATH + answer +
- * close per op) and get-ka (one keep-alive connection per thread, GET PATH per op).
- * -i, -k and -o repeat: each new connection takes the next credential of a rotation
- * shared by all threads, so consecutive handshakes use different KeIds (to defeat a
- * gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50 and p99
- * latency in µs, errors. Connections and response framing are in bench_conn.c.
- * A bench, not a test: it sits outside make test and links OpenSSL on purpose.
+ * One blocking thread per simulated client, each speaking TLS 1.2 PSK with
+ * OpenSSL directly (or plain TCP with -P), so the numbers include no libmef
+ * code on the client side. The modes are the table below: bootstrap (handshake
+ * + POST /enrolment + close per op), bootstrap-cert (the same with the client
+ * certificate -C and key -K instead of a PSK: ECDHE-ECDSA-AES128-SHA256, the
+ * certificate RSPF's mandatory suite, unless -s says otherwise), fetch (one
+ * keep-alive connection per thread, GET /fetchCredentials/<KeId> per op),
+ * handshake (a bare TLS-PSK handshake per op, as a reference against openssl
+ * s_server), get (connect + handshake + GET PATH + answer + close per op) and
+ * get-ka (one keep-alive connection per thread, GET PATH per op). -i, -k and -o
+ * repeat: each new connection takes the next credential of a rotation shared by
+ * all threads, so consecutive handshakes use different KeIds (to defeat a
+ * gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50
+ * and p99 latency in µs, errors. Connections and response framing are in
+ * bench_conn.c. A bench, not a test: it sits outside make test and links
+ * OpenSSL on purpose.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -44,16 +48,22 @@ struct mode_desc {
 	enum mode	 mode;
 	int		 keep_alive;	/* one connection per thread */
 	int		 expect;	/* HTTP status; 0: no request */
+	int		 cert;		/* client certificate, no PSK */
 };
 
 static const struct mode_desc	modes[] = {
-	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201 },
-	{ "fetch",		MODE_FETCH,	1, 200 },
-	{ "handshake",		MODE_HANDSHAKE,	0, 0 },
-	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0 },
-	{ "get",		MODE_GET,	0, 200 },
-	{ "get-ka",		MODE_GET,	1, 200 },
+	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201, 0 },
+	{ "bootstrap-cert",	MODE_BOOTSTRAP,	0, 201, 1 },
+	{ "fetch",		MODE_FETCH,	1, 200, 0 },
+	{ "handshake",		MODE_HANDSHAKE,	0, 0, 0 },
+	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0, 0 },
+	{ "get",		MODE_GET,	0, 200, 0 },
+	{ "get-ka",		MODE_GET,	1, 200, 0 },
 };
+
+#define PSK_CIPHERS	"PSK-AES128-CBC-SHA256"
+#define CERT_CIPHERS	"ECDHE-ECDSA-AES128-SHA256"
+#define CN_MAX		256
 
 struct opts {
 	const struct mode_desc	*m;
@@ -67,6 +77,9 @@ struct opts {
 	const char		*keyid;
 	const char		*path;
 	const char		*cipher;
+	const char		*cert_file;	/* bootstrap-cert: -C */
+	const char		*key_file;	/* bootstrap-cert: -K */
+	char			 cn[CN_MAX];	/* the default origin */
 };
 
 /* One client thread's counters and latencies (µs). */
@@ -93,11 +106,16 @@ usage(void)
 	    "usage: bench_quick MODE -a HOST:PORT -i PSK_ID -k PSK_HEX "
 	    "[-o ORIGIN]\n"
 	    "                   [-c CLIENTS] [-t SECONDS] [-e KEYID] [-u PATH] "
-	    "[-C CIPHERS]\n"
+	    "[-s CIPHERS]\n"
+	    "       bench_quick bootstrap-cert -a HOST:PORT -C CERT -K KEY "
+	    "[-o ORIGIN] ...\n"
 	    "       bench_quick get|get-ka -P -a HOST:PORT [-o ORIGIN] ...\n"
-	    "  MODE: bootstrap, fetch, handshake, ref-handshake, get, get-ka\n"
+	    "  MODE: bootstrap, bootstrap-cert, fetch, handshake, "
+	    "ref-handshake, get, get-ka\n"
 	    "  -i, -k, -o repeat (up to %d, as many -k and -o as -i); "
 	    "ORIGIN defaults to the identity\n"
+	    "  bootstrap-cert: PEM certificate and key; ORIGIN defaults to "
+	    "its CN\n"
 	    "  fetch: -e KEYID is required; get, get-ka: PATH defaults to /\n"
 	    "  -P: plain TCP, no TLS (get and get-ka only)\n", CREDS_MAX);
 	exit(2);
@@ -172,6 +190,13 @@ check_creds(size_t ni, size_t nk, size_t no)
 {
 	size_t	i;
 
+	if (opt.m->cert) {
+		/* One certificate; main() defaults the origin to its CN. */
+		if (opt.plain || ni != 0 || nk != 0 || no > 1)
+			usage();
+		opt.ncreds = 1;
+		return;
+	}
 	if (opt.plain) {
 		if (ni != 0 || nk != 0 || opt.m->mode != MODE_GET)
 			usage();
@@ -199,9 +224,8 @@ parse_args(int argc, char *argv[])
 	opt.clients = 1;
 	opt.seconds = 5;
 	opt.path = "/";
-	opt.cipher = "PSK-AES128-CBC-SHA256";
 	optind = 2;
-	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:u:C:P")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:u:s:C:K:P")) != -1) {
 		if (ch == 'a')
 			parse_addr(optarg);
 		else if (ch == 'c')
@@ -219,8 +243,12 @@ parse_args(int argc, char *argv[])
 			opt.keyid = optarg;
 		else if (ch == 'u')
 			opt.path = optarg;
-		else if (ch == 'C')
+		else if (ch == 's')
 			opt.cipher = optarg;
+		else if (ch == 'C')
+			opt.cert_file = optarg;
+		else if (ch == 'K')
+			opt.key_file = optarg;
 		else if (ch == 'P')
 			opt.plain = 1;
 		else
@@ -229,6 +257,11 @@ parse_args(int argc, char *argv[])
 	if (opt.host == NULL || opt.clients < 1 || opt.clients > 1024 ||
 	    opt.seconds < 1 || (opt.m->mode == MODE_FETCH && opt.keyid == NULL))
 		usage();
+	if (opt.m->cert != (opt.cert_file != NULL) ||
+	    opt.m->cert != (opt.key_file != NULL))
+		usage();
+	if (opt.cipher == NULL)
+		opt.cipher = opt.m->cert ? CERT_CIPHERS : PSK_CIPHERS;
 	check_creds(ni, nk, no);
 }
 
@@ -430,12 +463,22 @@ main(int argc, char *argv[])
 	parse_args(argc, argv);
 	/* A peer that closed first must not kill us on the close_notify write. */
 	signal(SIGPIPE, SIG_IGN);
-	ctx = opt.plain ? NULL : bench_conn_ctx(opt.cipher);
+	if (opt.plain)
+		ctx = NULL;
+	else if (opt.m->cert)
+		ctx = bench_conn_ctx_cert(opt.cipher, opt.cert_file,
+		    opt.key_file);
+	else
+		ctx = bench_conn_ctx(opt.cipher);
 	if (ctx == NULL && !opt.plain) {
 		fprintf(stderr, "bench_quick: cannot set up TLS (cipher %s)\n",
 		    opt.cipher);
 		return 1;
 	}
+	/* As libmef does: the certificate's CN as X-M2M-Origin by default. */
+	if (opt.m->cert && opt.creds[0].origin == NULL)
+		opt.creds[0].origin = bench_conn_cert_cn(ctx, opt.cn,
+		    sizeof(opt.cn)) == 0 ? opt.cn : "bench";
 	w = calloc((size_t)opt.clients, sizeof(*w));
 	if (w == NULL)
 		return 1;

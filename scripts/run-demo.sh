@@ -5,8 +5,10 @@
 # Usage: sh scripts/run-demo.sh BUILD_DIR
 #
 # Writes demo/mefd.conf, creates the key-encryption key demo/kek, and registers the demo Target
-# /in-cse-1 and the demo Enrolee device-001 (keys: random, in 0600 files), each only when
-# it is missing, so a second run reuses the same demo. Then prints the commands to try
+# /in-cse-1, the demo Enrolee device-001 (a pre-provisioned key) and the demo
+# certificate Enrolee device-002 (an ECDSA P-256 certificate pinned by fingerprint;
+# the MEF gets its own P-256 certificate for the certificate listener), keys random in
+# 0600 files, each only when it is missing, so a second run reuses the same demo. Then prints the commands to try
 # and runs mefd in the foreground (Ctrl-C stops it). Every path is computed at run time
 # from where this script lives; the printed commands are run from the repository root.
 set -eu
@@ -43,11 +45,13 @@ DEMO=$ROOT/demo
 CONF=demo/mefd.conf
 FQDN=mef.example.com
 BOOT=127.0.0.1:8443
+BOOT_CERT=127.0.0.1:8444
 TGT=127.0.0.1:9443
 TARGET_ID=/in-cse-1
 PSK_ID=in-cse-1
 KPM_ID=device-001
 ENROLEE_ID=C-device-001
+CERT_ENROLEE_ID=C-device-002
 LIFETIME=3600
 
 mkdir -p "$DEMO"
@@ -58,6 +62,15 @@ make_key() {
 	[ -s "$1" ] && return 0
 	(umask 077 && openssl rand -hex 32 >"$1.tmp" && mv "$1.tmp" "$1") ||
 	    die "cannot write $1"
+}
+
+# A P-256 key and self-signed certificate demo/$1.{key,pem} for CN $2, unless present.
+make_cert() {
+	[ -s "demo/$1.pem" ] && [ -s "demo/$1.key" ] && return 0
+	(umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "demo/$1.key" -out "demo/$1.pem" -days 3650 \
+	    -subj "/CN=$2" -addext "subjectAltName=DNS:$2" 2>/dev/null) ||
+	    die "cannot make demo/$1.pem"
 }
 
 # Runs mefctl on the demo config.
@@ -88,11 +101,15 @@ kek_file = $DEMO/kek
 
 [bootstrap]
 listen = $BOOT
+listen_cert = $BOOT_CERT
+cert = $DEMO/mef.pem
+key = $DEMO/mef.key
 
 [target]
 listen = $TGT
 EOF
 mv "$CONF.tmp" "$CONF"
+make_cert mef "$FQDN"
 
 "$BUILD/mefd" -c "$CONF" -n >/dev/null || die "$CONF does not check (mefd -n)"
 
@@ -117,10 +134,23 @@ elif [ ! -s demo/device-001.kpm ]; then
 	die "Enrolee $KPM_ID is registered but demo/device-001.kpm is gone; rm -rf demo and run again"
 fi
 
+# The demo certificate Enrolee, pinned by the SHA-256 of its certificate.
+make_cert device-002 device-002
+FP=$(openssl x509 -in demo/device-002.pem -noout -fingerprint -sha256 |
+    cut -d= -f2 | tr -d : | tr 'A-F' 'a-f')
+if ! ctl enrolee show --kpm-id "sha256:$FP" >/dev/null 2>&1; then
+	ctl enrolee add --cert-fingerprint "$FP" --enrolee-id "$CERT_ENROLEE_ID" \
+	    --target "$TARGET_ID" --lifetime "$LIFETIME" >/dev/null ||
+	    die "cannot register the demo certificate Enrolee"
+fi
+
 cat <<EOF
 
-MEF demo: mefd for $FQDN, bootstrap on $BOOT, Targets on $TGT.
-Demo Enrolee $KPM_ID (EnroleeID $ENROLEE_ID), demo Target $TARGET_ID (PSK identity $PSK_ID).
+MEF demo: mefd for $FQDN, bootstrap on $BOOT (PSK) and $BOOT_CERT (certificates),
+Targets on $TGT.
+Demo Enrolees $KPM_ID (EnroleeID $ENROLEE_ID, a pre-provisioned key) and
+device-002 (EnroleeID $CERT_ENROLEE_ID, certificate demo/device-002.pem);
+demo Target $TARGET_ID (PSK identity $PSK_ID).
 
 In another terminal, in $ROOT:
 
@@ -131,6 +161,11 @@ In another terminal, in $ROOT:
   4. Fetch the device's credential as the Target (equal to the Kpsa of step 3):
 
      $B/mef-fetch --mef $TGT --origin $TARGET_ID --psk-id $PSK_ID --psk-file demo/target.psk <KeId printed by step 3>
+
+  The certificate device bootstraps the same way, with its certificate
+  (the Target fetches its credential exactly as in step 4):
+
+     $B/mef-enrol --mef $BOOT_CERT --fqdn $FQDN --cert demo/device-002.pem --key demo/device-002.key --ca demo/mef.pem --target $TARGET_ID --show-key
 
   Then revoke the device and fetch again (the MEF answers 4004):
 

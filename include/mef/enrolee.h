@@ -1,11 +1,14 @@
 /*
- * mef/enrolee.h -- libmef for devices: bootstrap with a MEF and derive Target keys.
+ * mef/enrolee.h -- libmef for devices: bootstrap with a MEF and derive Target
+ * keys.
  *
  * mef_enrol() opens TLS 1.2 to the MEF with the pre-provisioned KpmId/Kpm
- * (TLS_PSK_WITH_AES_128_CBC_SHA256 first), exports the 48 keying octets, derives Ke and
- * KeId, and runs the enrolment exchange (POST /enrolment). On success the returned
- * enrolment holds Ke; mef_enrolment_derive() turns it into the Kpsa (or Km) for one
- * Target. Blocking; one call per thread at a time per cfg; no global state.
+ * (TLS_PSK_WITH_AES_128_CBC_SHA256 first) or with the device's certificate
+ * (TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 first), exports the 48 keying
+ * octets, derives Ke and KeId, and runs the enrolment exchange (POST
+ * /enrolment). On success the returned enrolment holds Ke;
+ * mef_enrolment_derive() turns it into the Kpsa (or Km) for one Target.
+ * Blocking; one call per thread at a time per cfg; no global state.
  */
 #ifndef MEF_ENROLEE_H
 #define MEF_ENROLEE_H
@@ -23,6 +26,33 @@ extern "C" {
 
 #define MEF_ENROL_CFG_VERSION	1
 
+/*
+ * How the Enrolee authenticates: exactly one of the RSPFs of PROTOCOL.md 2.
+ *
+ * Pre-provisioned symmetric key (2.1): kpm_id, kpm and kpm_len set; cert_file,
+ * key_file and ca_file NULL. The Kpm authenticates both ends.
+ *
+ * Certificate (2.2): cert_file and key_file set (PEM; an ECDSA P-256 key, as
+ * TS-0003 mandates); kpm_id and kpm NULL, kpm_len 0. Mutual TLS 1.2 exactly
+ * (a TLS 1.3 exporter gives other octets), offering
+ * TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 first, then ECDHE-ECDSA with
+ * AES-GCM; SNI is fqdn. With ca_file (PEM trust anchors) the MEF's certificate
+ * must chain to it and name fqdn, else mef_enrol() fails with MEF_E_AUTH.
+ *
+ * Without ca_file the MEF is NOT verified. Anyone on the path can then pose as
+ * the MEF and complete the bootstrap, so it knows the Ke the device believes
+ * in: it can pose as each of the device's Targets (it knows the keys the device
+ * derives) and read what the device sends them, while the real Targets, which
+ * fetch keys from the real MEF, refuse the device. Leave ca_file NULL only in a
+ * test or on a path that is protected otherwise.
+ *
+ * X-M2M-Origin of the enrolment exchange is then the subject CN of cert_file
+ * (the last CN), or the certificate's SHA-256 fingerprint in upper-case hex
+ * when it has no CN fit for a header (1..MEF_ID_MAX bytes, no control
+ * character): the device knows neither its EnroleeID nor its handle in the
+ * MEF's store before the answer. The MEF ignores Origin on a certificate
+ * session; it knows the Enrolee by the certificate it verified.
+ */
 struct mef_enrol_cfg {
 	unsigned		 version;	/* MEF_ENROL_CFG_VERSION */
 	const char		*host;		/* MEF address (name or IP) */
@@ -32,16 +62,23 @@ struct mef_enrol_cfg {
 	const unsigned char	*kpm;		/* borrowed for the call */
 	size_t			 kpm_len;
 	unsigned		 timeout_ms;	/* whole exchange; 0 = 10000 */
+	const char		*cert_file;	/* PEM chain; read in the call */
+	const char		*key_file;	/* PEM key of cert_file */
+	const char		*ca_file;	/* PEM anchors, or NULL */
 	void			*reserved[4];	/* zero */
 };
 
 struct mef_enrolment;
 
 /*
- * Bootstraps with the MEF. On MEF_OK, *penrol is a new enrolment owned by the caller.
- * Errors: MEF_E_INVAL (cfg), MEF_E_IO (connect), MEF_E_AUTH (handshake refused: wrong
- * or unknown KpmId/Kpm), MEF_E_TIMEOUT, MEF_E_PROTO (bad answer), MEF_E_DENIED (MEF
- * answered the exchange with an error), MEF_E_CRYPTO.
+ * Bootstraps with the MEF. On MEF_OK, *penrol is a new enrolment owned by the
+ * caller. Errors: MEF_E_INVAL (cfg: both RSPFs, neither or one incomplete;
+ * ca_file without a certificate; a certificate, key or CA file that cannot be
+ * loaded, or a key that does not match its certificate), MEF_E_IO (connect),
+ * MEF_E_AUTH (handshake refused: wrong or unknown KpmId/Kpm, a certificate the
+ * MEF does not accept, or the MEF's certificate failing ca_file or fqdn),
+ * MEF_E_TIMEOUT, MEF_E_PROTO (bad answer), MEF_E_DENIED (MEF answered the
+ * exchange with an error), MEF_E_CRYPTO.
  */
 enum mef_err	mef_enrol(const struct mef_enrol_cfg *cfg,
 		    struct mef_enrolment **penrol);

@@ -5,7 +5,9 @@
  * then reads the MEF's answer; the KeId the MEF returns must equal the local
  * one, which proves both ends hold the same Ke without either sending it. The
  * answer's other fields (EnroleeID, Targets, Lifetime) come from the MEF as
- * they are.
+ * they are. The two RSPFs differ only in the handshake (Kpm, or the device's
+ * certificate over TLS 1.2 exactly) and in what X-M2M-Origin carries; the
+ * exporter, KeId and exchange are the same code.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "protocol/enrol_msg.h"
 #include "protocol/media.h"
 #include "transport/tls_client.h"
+#include "util/hex.h"
 #include "util/secret.h"
 #include "util/strparse.h"
 
@@ -31,9 +34,14 @@ struct mef_enrolment {
 };
 
 static enum mef_err	check_cfg(const struct mef_enrol_cfg *);
+static enum mef_err	check_psk(const struct mef_enrol_cfg *);
+static enum mef_err	check_cert(const struct mef_enrol_cfg *);
+static enum mef_err	cert_origin(const char *, char *, size_t);
+static enum mef_err	open_session(const struct mef_enrol_cfg *,
+			    struct tls_client **);
 static enum mef_err	bootstrap(const struct mef_enrol_cfg *,
 			    struct tls_client *, struct mef_enrolment *);
-static enum mef_err	exchange(const struct mef_enrol_cfg *,
+static enum mef_err	exchange(const struct mef_enrol_cfg *, const char *,
 			    struct tls_client *, unsigned char *,
 			    struct http_resp *);
 static enum mef_err	check_answer(const struct http_resp *, const char *);
@@ -46,10 +54,10 @@ mef_enrol(const struct mef_enrol_cfg *cfg, struct mef_enrolment **penrol)
 {
 	struct mef_enrolment	*en = NULL;
 	struct tls_client	*tc = NULL;
-	struct mef_secret	*kpm = NULL;
-	struct tls_client_cfg	 tcfg;
 	struct http_resp	 resp;
 	unsigned char		*rbuf = NULL;
+	const char		*origin;
+	char			 cn[MEF_ID_MAX + 1];
 	enum mef_err		 rc;
 
 	rc = penrol != NULL ? check_cfg(cfg) : MEF_E_INVAL;
@@ -61,31 +69,25 @@ mef_enrol(const struct mef_enrol_cfg *cfg, struct mef_enrolment **penrol)
 		rc = MEF_E_NOMEM;
 		goto out;
 	}
-	rc = mef_secret_new(cfg->kpm, cfg->kpm_len, &kpm);
-	if (rc != MEF_OK)
-		goto out;
-	memset(&tcfg, 0, sizeof(tcfg));
-	tcfg.host = cfg->host;
-	tcfg.port = cfg->port;
-	tcfg.sni = cfg->fqdn;
-	tcfg.timeout_ms = cfg->timeout_ms;
-	tcfg.mode = TLS_CLIENT_PSK;
-	tcfg.psk_id = cfg->kpm_id;
-	tcfg.psk = kpm;
-	rc = tls_client_open(&tcfg, &tc);
-	mef_secret_free(&kpm);
+	origin = cfg->kpm_id;
+	if (cfg->cert_file != NULL) {
+		rc = cert_origin(cfg->cert_file, cn, sizeof(cn));
+		if (rc != MEF_OK)
+			goto out;
+		origin = cn;
+	}
+	rc = open_session(cfg, &tc);
 	if (rc != MEF_OK)
 		goto out;
 	rc = bootstrap(cfg, tc, en);
 	if (rc != MEF_OK)
 		goto out;
-	rc = exchange(cfg, tc, rbuf, &resp);
+	rc = exchange(cfg, origin, tc, rbuf, &resp);
 	if (rc != MEF_OK)
 		goto out;
 	rc = take_result(en, rbuf + resp.head_len, resp.body_len);
 out:
 	tls_client_close(&tc);
-	mef_secret_free(&kpm);
 	if (rbuf != NULL) {
 		mef_wipe(rbuf, HTTP_RESP_MAX);
 		free(rbuf);
@@ -183,26 +185,110 @@ mef_enrolment_free(struct mef_enrolment **penrol)
 	*penrol = NULL;
 }
 
+/*
+ * Exactly one RSPF: a field of the other one set, even alone, is an error, so
+ * a half-converted caller is told rather than silently using the wrong one.
+ */
 static enum mef_err
 check_cfg(const struct mef_enrol_cfg *cfg)
 {
 	size_t	len, i;
+	int	is_psk, is_cert;
 
 	if (cfg == NULL || cfg->version != MEF_ENROL_CFG_VERSION ||
 	    cfg->host == NULL || cfg->host[0] == '\0' || cfg->port == 0 ||
-	    cfg->fqdn == NULL || cfg->kpm_id == NULL || cfg->kpm == NULL ||
-	    cfg->kpm_len == 0 || cfg->kpm_len > TLS_CLIENT_PSK_MAX)
+	    cfg->fqdn == NULL)
 		return MEF_E_INVAL;
 	len = strnlen(cfg->fqdn, MEF_FQDN_MAX + 1);
 	if (!is_dns_name(cfg->fqdn, len))
 		return MEF_E_INVAL;
-	len = strnlen(cfg->kpm_id, MEF_ID_MAX + 1);
-	if (len == 0 || len > MEF_ID_MAX)
-		return MEF_E_INVAL;
 	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
 		if (cfg->reserved[i] != NULL)
 			return MEF_E_INVAL;
+	is_psk = cfg->kpm_id != NULL || cfg->kpm != NULL || cfg->kpm_len != 0;
+	is_cert = cfg->cert_file != NULL || cfg->key_file != NULL ||
+	    cfg->ca_file != NULL;
+	if (is_psk == is_cert)
+		return MEF_E_INVAL;
+	return is_psk ? check_psk(cfg) : check_cert(cfg);
+}
+
+static enum mef_err
+check_psk(const struct mef_enrol_cfg *cfg)
+{
+	size_t	len;
+
+	if (cfg->kpm_id == NULL || cfg->kpm == NULL || cfg->kpm_len == 0 ||
+	    cfg->kpm_len > TLS_CLIENT_PSK_MAX)
+		return MEF_E_INVAL;
+	len = strnlen(cfg->kpm_id, MEF_ID_MAX + 1);
+	if (len == 0 || len > MEF_ID_MAX)
+		return MEF_E_INVAL;
 	return MEF_OK;
+}
+
+/* The files themselves are read later: the certificate first, for Origin. */
+static enum mef_err
+check_cert(const struct mef_enrol_cfg *cfg)
+{
+	if (cfg->cert_file == NULL || cfg->cert_file[0] == '\0' ||
+	    cfg->key_file == NULL || cfg->key_file[0] == '\0' ||
+	    (cfg->ca_file != NULL && cfg->ca_file[0] == '\0'))
+		return MEF_E_INVAL;
+	return MEF_OK;
+}
+
+/*
+ * X-M2M-Origin of a certificate session: the subject CN, else the fingerprint.
+ * The device knows no EnroleeID yet and the MEF goes by the certificate, so
+ * this only names the device in the MEF's logs; cut or cleaned it could name
+ * another one, hence the fingerprint instead.
+ */
+static enum mef_err
+cert_origin(const char *cert_file, char *out, size_t outsz)
+{
+	unsigned char	fp[TLS_CLIENT_SHA256_LEN];
+	enum mef_err	rc;
+
+	rc = tls_client_cert_subject(cert_file, out, outsz, fp);
+	if (rc == MEF_OK && out[0] == '\0')
+		rc = hex_encode(fp, sizeof(fp), 1, out, outsz);
+	return rc;
+}
+
+/*
+ * TLS 1.2 to the MEF: with the Kpm as PSK (PROTOCOL.md 2.1), or mutual with
+ * the device's certificate and the ECDSA suites (2.2). The copy of the Kpm is
+ * wiped once the handshake is over.
+ */
+static enum mef_err
+open_session(const struct mef_enrol_cfg *cfg, struct tls_client **ptc)
+{
+	struct tls_client_cfg	 tcfg;
+	struct mef_secret	*kpm = NULL;
+	enum mef_err		 rc = MEF_OK;
+
+	memset(&tcfg, 0, sizeof(tcfg));
+	tcfg.host = cfg->host;
+	tcfg.port = cfg->port;
+	tcfg.sni = cfg->fqdn;
+	tcfg.timeout_ms = cfg->timeout_ms;
+	if (cfg->cert_file != NULL) {
+		tcfg.mode = TLS_CLIENT_CERT;
+		tcfg.cert_file = cfg->cert_file;
+		tcfg.key_file = cfg->key_file;
+		tcfg.ca_file = cfg->ca_file;
+		tcfg.tls12_only = 1;
+	} else {
+		rc = mef_secret_new(cfg->kpm, cfg->kpm_len, &kpm);
+		tcfg.mode = TLS_CLIENT_PSK;
+		tcfg.psk_id = cfg->kpm_id;
+		tcfg.psk = kpm;
+	}
+	if (rc == MEF_OK)
+		rc = tls_client_open(&tcfg, ptc);
+	mef_secret_free(&kpm);
+	return rc;
 }
 
 /* Exporter, split and KeId, from our own end of the session. */
@@ -229,8 +315,8 @@ out:
 
 /* POST /enrolment and read the answer (PROTOCOL.md 2.3). */
 static enum mef_err
-exchange(const struct mef_enrol_cfg *cfg, struct tls_client *tc,
-    unsigned char *rbuf, struct http_resp *presp)
+exchange(const struct mef_enrol_cfg *cfg, const char *origin,
+    struct tls_client *tc, unsigned char *rbuf, struct http_resp *presp)
 {
 	struct http_header	hdrs[4];
 	struct http_client_req	req;
@@ -244,7 +330,7 @@ exchange(const struct mef_enrol_cfg *cfg, struct tls_client *tc,
 	if (rc != MEF_OK)
 		goto out;
 	hdrs[0].name = "X-M2M-Origin";
-	hdrs[0].value = cfg->kpm_id;
+	hdrs[0].value = origin;
 	hdrs[1].name = "X-M2M-RI";
 	hdrs[1].value = ri;
 	hdrs[2].name = "Content-Type";

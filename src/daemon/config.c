@@ -47,6 +47,10 @@ static const struct ini_directive directives[] = {
 	    F(boot_listen) },
 	{ "bootstrap", "default_lifetime_s", &ini_u64, 0, 1, 315360000,
 	    "86400", F(default_lifetime_s) },
+	{ "bootstrap", "listen_cert", &ini_addr, 0, 0, 0, NULL,
+	    F(boot_listen_cert) },
+	{ "bootstrap", "cert", &ini_str, 0, 0, 0, NULL, F(boot_cert) },
+	{ "bootstrap", "key", &ini_str, 0, 0, 0, NULL, F(boot_key) },
 	{ "target", "listen", &ini_addr, INI_REQUIRED, 0, 0, NULL,
 	    F(target_listen) },
 	{ "target", "cert", &ini_str, 0, 0, 0, NULL, F(target_cert) },
@@ -71,6 +75,8 @@ static const char *const sections[] = {
 
 static const struct ini_rule rules[] = {
 	{ INI_TOGETHER, "target", "cert", "key", NULL, NULL },
+	{ INI_TOGETHER, "bootstrap", "cert", "key", NULL, NULL },
+	{ INI_NEEDS, "bootstrap", "listen_cert", "cert", "key", NULL },
 	{ INI_NEEDS, "target", "client_ca", "cert", "key", NULL },
 };
 

@@ -34,6 +34,9 @@ struct mef_config {
 	/* [bootstrap] */
 	char		boot_listen[CONFIG_ADDR_MAX];	/* host:port, required */
 	uint64_t	default_lifetime_s;		/* Ke lifetime when none given */
+	char		boot_listen_cert[CONFIG_ADDR_MAX];/* certificate RSPF, optional */
+	char		boot_cert[PATH_MAX];		/* the MEF's own certificate */
+	char		boot_key[PATH_MAX];
 
 	/* [target] */
 	char		target_listen[CONFIG_ADDR_MAX];	/* host:port, required */

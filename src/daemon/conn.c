@@ -159,7 +159,7 @@ commit_cb(evutil_socket_t fd, short what, void *arg)
 
 /* see conn.h */
 void
-conn_accept(struct worker *w, enum conn_kind kind, int fd,
+conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
     const struct sockaddr *sa, int salen, int overloaded)
 {
 	struct mefd	*d = w->mefd;
@@ -176,6 +176,7 @@ conn_accept(struct worker *w, enum conn_kind kind, int fd,
 	c->worker = w;
 	c->kind = kind;
 	c->overloaded = overloaded;
+	c->cert = cert;
 	c->t_accept_us = clock_mono_us();
 	peer_name(sa, c->peer, sizeof(c->peer));
 	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
@@ -185,8 +186,8 @@ conn_accept(struct worker *w, enum conn_kind kind, int fd,
 		evutil_closesocket(fd);
 		goto fail;
 	}
-	c->bev = tls_server_accept(kind == CONN_BOOTSTRAP ? d->boot_tls :
-	    d->target_tls, w->base, fd, c);
+	c->bev = tls_server_accept(kind == CONN_TARGET ? d->target_tls :
+	    cert ? d->boot_cert_tls : d->boot_tls, w->base, fd, c);
 	if (c->bev == NULL)
 		goto fail;
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);

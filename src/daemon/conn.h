@@ -51,6 +51,7 @@ struct conn {
 	int			 dead;		/* free when the commit returns */
 	int			 waiting;	/* a request waits for the commit */
 	int			 overloaded;	/* past max_connections: 503 */
+	int			 cert;		/* certificate bootstrap listener */
 
 	/* Bootstrap */
 	char			 kpm_id[MEF_ID_MAX + 1];
@@ -72,7 +73,7 @@ struct conn {
  * Takes an accepted socket; closes it on failure. An overloaded connection answers
  * every request with 503 and Retry-After, then closes.
  */
-void		conn_accept(struct worker *w, enum conn_kind kind, int fd,
+void		conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
 		    const struct sockaddr *sa, int salen, int overloaded);
 /* Frees the connection now (or when its commit returns). */
 void		conn_free(struct conn *c);
@@ -93,6 +94,7 @@ void		conn_respond_secret(struct conn *c, enum outcome out,
 /* enrol.c: the bootstrap side. */
 enum mef_err	enrol_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);
+enum mef_err	enrol_cert_check(void *conn_arg, const struct tls_peer_cert *pc);
 void		enrol_handshake_done(struct conn *c);
 void		enrol_commit_done(struct conn *c);
 void		enrol_handle(struct conn *c);
@@ -100,7 +102,7 @@ void		enrol_handle(struct conn *c);
 /* fetch.c: the Target side. */
 enum mef_err	fetch_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);
-enum mef_err	fetch_cert_check(void *conn_arg, const unsigned char *fp);
+enum mef_err	fetch_cert_check(void *conn_arg, const struct tls_peer_cert *pc);
 void		fetch_handle(struct conn *c);
 
 #endif /* MEF_DAEMON_CONN_H */

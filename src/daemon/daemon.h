@@ -30,6 +30,7 @@ struct worker {
 	struct event_base	*base;
 	struct store		*store;
 	struct evconnlistener	*boot_listener;
+	struct evconnlistener	*boot_cert_listener;	/* NULL: not configured */
 	struct evconnlistener	*target_listener;
 	struct event		*stop_ev;	/* activated by the main thread */
 	struct event		*drain_ev;	/* periodic check while stopping */
@@ -45,6 +46,7 @@ struct mefd {
 	struct mef_config	 cfg;
 	struct wrap_kek		*kek;
 	struct tls_server	*boot_tls;
+	struct tls_server	*boot_cert_tls;		/* NULL: not configured */
 	struct tls_server	*target_tls;
 	struct commit		*commit;
 	unsigned		 nworkers;

@@ -125,8 +125,12 @@ check_request(struct conn *c)
 		return OUT_NOT_ALLOWED;
 	if (!req->has_origin)
 		return OUT_NO_ORIGIN;
-	/* The session authenticated a KpmId; the request may not claim another. */
-	if (strcmp(req->origin, c->kpm_id) != 0)
+	/*
+	 * A PSK session authenticated a KpmId: the request may not claim another. A
+	 * certificate session authenticated the certificate itself, and the device
+	 * may not know its handle in the store: its Origin is not compared.
+	 */
+	if (!c->cert && strcmp(req->origin, c->kpm_id) != 0)
 		return OUT_NO_PRIVILEGE;
 	if (enrol_request_check((const unsigned char *)req->body.data,
 	    req->body.len) != MEF_OK)

@@ -47,12 +47,17 @@ fetch_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 
 /* see conn.h */
 enum mef_err
-fetch_cert_check(void *conn_arg, const unsigned char *fp)
+fetch_cert_check(void *conn_arg, const struct tls_peer_cert *pc)
 {
 	struct conn	*c = conn_arg;
+	unsigned char	 fp[TLS_FINGERPRINT_LEN];
 	enum mef_err	 rc;
 
-	rc = store_target_by_fingerprint(c->worker->store, fp, &c->target);
+	if (c->target_known)
+		return MEF_OK;	/* asked again for the same certificate */
+	rc = tls_peer_cert_fingerprint(pc, fp);
+	if (rc == MEF_OK)
+		rc = store_target_by_fingerprint(c->worker->store, fp, &c->target);
 	c->target_known = rc == MEF_OK;
 	return rc;
 }

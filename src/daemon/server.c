@@ -39,7 +39,15 @@ init_tls(struct mefd *d, char *err, size_t errsz)
 	}
 	if (d->cfg.target_client_ca[0] != '\0')
 		target.client_ca_file = d->cfg.target_client_ca;
-	return tls_server_new(&target, &d->target_tls, err, errsz);
+	rc = tls_server_new(&target, &d->target_tls, err, errsz);
+	if (rc != MEF_OK || d->cfg.boot_listen_cert[0] == '\0')
+		return rc;
+	memset(&boot, 0, sizeof(boot));
+	boot.role = TLS_ROLE_BOOTSTRAP_CERT;
+	boot.cert_file = d->cfg.boot_cert;
+	boot.key_file = d->cfg.boot_key;
+	boot.cert_check = enrol_cert_check;
+	return tls_server_new(&boot, &d->boot_cert_tls, err, errsz);
 }
 
 /* see daemon.h */
@@ -140,6 +148,7 @@ mefd_free(struct mefd *d)
 			worker_free(&d->workers[i]);
 	free(d->workers);
 	tls_server_free(&d->boot_tls);
+	tls_server_free(&d->boot_cert_tls);
 	tls_server_free(&d->target_tls);
 	wrap_kek_free(&d->kek);
 	memset(d, 0, sizeof(*d));

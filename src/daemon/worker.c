@@ -26,7 +26,7 @@
 
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg, enum conn_kind kind)
+    int salen, void *arg, enum conn_kind kind, int cert)
 {
 	struct worker	*w = arg;
 	unsigned	 max = w->mefd->cfg.max_connections;
@@ -41,21 +41,28 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		evutil_closesocket(fd);
 		return;
 	}
-	conn_accept(w, kind, fd, sa, salen, w->nconns >= max);
+	conn_accept(w, kind, cert, fd, sa, salen, w->nconns >= max);
 }
 
 static void
 boot_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	accept_cb(l, fd, sa, salen, arg, CONN_BOOTSTRAP);
+	accept_cb(l, fd, sa, salen, arg, CONN_BOOTSTRAP, 0);
+}
+
+static void
+boot_cert_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	accept_cb(l, fd, sa, salen, arg, CONN_BOOTSTRAP, 1);
 }
 
 static void
 target_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	accept_cb(l, fd, sa, salen, arg, CONN_TARGET);
+	accept_cb(l, fd, sa, salen, arg, CONN_TARGET, 0);
 }
 
 static void
@@ -88,9 +95,12 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 	w->drain_start_us = clock_mono_us();
 	if (w->boot_listener != NULL)
 		evconnlistener_free(w->boot_listener);
+	if (w->boot_cert_listener != NULL)
+		evconnlistener_free(w->boot_cert_listener);
 	if (w->target_listener != NULL)
 		evconnlistener_free(w->target_listener);
 	w->boot_listener = NULL;
+	w->boot_cert_listener = NULL;
 	w->target_listener = NULL;
 	drain_cb(-1, 0, w);
 }
@@ -146,6 +156,12 @@ worker_init(struct worker *w, struct mefd *d, unsigned idx, char *err,
 	    err, errsz);
 	if (w->target_listener == NULL)
 		return MEF_E_CONFIG;
+	if (d->cfg.boot_listen_cert[0] != '\0') {
+		w->boot_cert_listener = listen_on(w, d->cfg.boot_listen_cert,
+		    boot_cert_accept_cb, err, errsz);
+		if (w->boot_cert_listener == NULL)
+			return MEF_E_CONFIG;
+	}
 	return MEF_OK;
 }
 
@@ -198,6 +214,8 @@ worker_free(struct worker *w)
 	}
 	if (w->boot_listener != NULL)
 		evconnlistener_free(w->boot_listener);
+	if (w->boot_cert_listener != NULL)
+		evconnlistener_free(w->boot_cert_listener);
 	if (w->target_listener != NULL)
 		evconnlistener_free(w->target_listener);
 	if (w->stop_ev != NULL)

@@ -5,7 +5,8 @@
  * backends[]. Every store_*() wrapper checks its arguments and NFKC-normalises
  * the identifiers (ident_nfkc) once here, so each backend receives bounded,
  * normalised text and no backend can forget to: "ＩＮ－ＣＳＥ" and "IN-CSE"
- * are one Target.
+ * are one Target. A certificate identity (CN or SAN) is normalised the same
+ * way, at add and at lookup, so both sides compare alike.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +22,15 @@ static const struct store_ops *const backends[] = {
 	&store_sqlite_ops,
 };
 
-static const struct {
-	enum mef_target_kind	 kind;
-	const char		*name;
-} kinds[] = {
-	{ MEF_TARGET_CSE, "cse" },
-	{ MEF_TARGET_AE, "ae" },
-	{ MEF_TARGET_MAF, "maf" },
-};
-
-#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
-
 static enum mef_err	id_norm(const char *in, char out[ID_SIZE]);
 static enum mef_err	id_arg(const struct store *st, const char *in,
 			    char out[ID_SIZE]);
 static enum mef_err	enrolee_norm(const struct store_enrolee *e,
 			    struct store_enrolee *n);
+static enum mef_err	binding_norm(const struct store_enrolee *e,
+			    const struct mef_secret *kpm,
+			    struct store_enrolee *n);
+static enum mef_err	pem_check(const char *pem, size_t len);
 static enum mef_err	target_norm(const struct store_target *t,
 			    const struct mef_secret *psk,
 			    struct store_target *n);
@@ -79,7 +73,7 @@ store_enrolee_add(struct store *st, const struct store_enrolee *e,
 	struct store_enrolee	*n = NULL;
 	enum mef_err		 rc;
 
-	if (st == NULL || e == NULL || kpm == NULL ||
+	if (st == NULL || e == NULL ||
 	    nsuids > STORE_SUIDS_MAX || (nsuids > 0 && suids == NULL) ||
 	    e->lifetime_s == 0 || e->lifetime_s > (uint64_t)INT64_MAX)
 		return MEF_E_INVAL;
@@ -87,6 +81,8 @@ store_enrolee_add(struct store *st, const struct store_enrolee *e,
 	if (n == NULL)
 		return MEF_E_NOMEM;
 	rc = enrolee_norm(e, n);
+	if (rc == MEF_OK)
+		rc = binding_norm(e, kpm, n);
 	if (rc == MEF_OK)
 		rc = st->ops->enrolee_add(st, n, kpm, suids, nsuids);
 	free(n);
@@ -303,32 +299,77 @@ store_fetch_clear(struct store_fetch *pf)
 }
 
 /* see store.h */
-const char *
-store_kind_name(enum mef_target_kind kind)
+enum mef_err
+store_enrolee_by_fingerprint(struct store *st,
+    const unsigned char fp[DIGEST_SHA256_LEN], struct store_enrolee *pe)
 {
-	size_t	i;
-
-	for (i = 0; i < NKINDS; i++)
-		if (kinds[i].kind == kind)
-			return kinds[i].name;
-	return "unknown";
+	if (st == NULL || fp == NULL || pe == NULL)
+		return MEF_E_INVAL;
+	return st->ops->enrolee_by_fingerprint(st, fp, pe);
 }
 
 /* see store.h */
 enum mef_err
-store_kind_parse(const char *name, enum mef_target_kind *pkind)
+store_enrolee_by_anchor(struct store *st, const char *anchor,
+    const char *identity, struct store_enrolee *pe)
 {
-	size_t	i;
+	char		name[ID_SIZE], ident[ID_SIZE];
+	enum mef_err	rc;
 
-	if (name == NULL || pkind == NULL)
+	rc = pe != NULL ? id_arg(st, anchor, name) : MEF_E_INVAL;
+	if (rc == MEF_OK)
+		rc = id_norm(identity, ident);
+	if (rc == MEF_OK)
+		rc = st->ops->enrolee_by_anchor(st, name, ident, pe);
+	return rc;
+}
+
+/* see store.h */
+enum mef_err
+store_anchor_add(struct store *st, const struct store_anchor *a)
+{
+	struct store_anchor	n;
+	enum mef_err		rc;
+
+	if (st == NULL || a == NULL || store_identity_name(a->identity) ==
+	    NULL)
 		return MEF_E_INVAL;
-	for (i = 0; i < NKINDS; i++) {
-		if (strcmp(kinds[i].name, name) == 0) {
-			*pkind = kinds[i].kind;
-			return MEF_OK;
-		}
-	}
-	return MEF_E_INVAL;
+	n = *a;
+	rc = id_norm(a->name, n.name);
+	if (rc == MEF_OK)
+		rc = pem_check(a->ca_pem, a->ca_pem_len);
+	if (rc == MEF_OK && a->crl_pem != NULL)
+		rc = pem_check(a->crl_pem, a->crl_pem_len);
+	if (rc != MEF_OK)
+		return rc;
+	if (n.crl_pem == NULL)
+		n.crl_pem_len = 0;
+	if (n.created <= 0)
+		n.created = clock_wall_s();
+	return st->ops->anchor_add(st, &n);
+}
+
+/* see store.h */
+enum mef_err
+store_anchor_list(struct store *st,
+    enum mef_err (*cb)(void *arg, const struct store_anchor *a), void *arg)
+{
+	if (st == NULL || cb == NULL)
+		return MEF_E_INVAL;
+	return st->ops->anchor_list(st, cb, arg);
+}
+
+/* see store.h */
+enum mef_err
+store_anchor_remove(struct store *st, const char *name)
+{
+	char		n[ID_SIZE];
+	enum mef_err	rc;
+
+	rc = id_arg(st, name, n);
+	if (rc == MEF_OK)
+		rc = st->ops->anchor_remove(st, n);
+	return rc;
 }
 
 /* NFKC of a NUL-terminated identifier into an ID_SIZE buffer. */
@@ -376,16 +417,68 @@ enrolee_norm(const struct store_enrolee *e, struct store_enrolee *n)
 	return rc;
 }
 
+/*
+ * The binding of e into n: a Kpm exactly for a KPM Enrolee; a certificate
+ * Enrolee has its fingerprint, or its anchor and identity (normalised), and
+ * nothing of the other kind, so a stray field cannot widen what it accepts.
+ */
+static enum mef_err
+binding_norm(const struct store_enrolee *e, const struct mef_secret *kpm,
+    struct store_enrolee *n)
+{
+	static const unsigned char	zero[DIGEST_SHA256_LEN];
+	enum mef_err			rc = MEF_OK;
+	int				has_fp, has_anchor;
+
+	has_fp = memcmp(e->fingerprint, zero, sizeof(zero)) != 0;
+	has_anchor = e->anchor[0] != '\0' || e->cert_identity[0] != '\0';
+	n->binding = e->binding;
+	switch (e->binding) {
+	case STORE_BIND_KPM:
+		if (kpm == NULL || has_fp || has_anchor)
+			rc = MEF_E_INVAL;
+		break;
+	case STORE_BIND_FINGERPRINT:
+		if (kpm != NULL || !has_fp || has_anchor)
+			rc = MEF_E_INVAL;
+		memcpy(n->fingerprint, e->fingerprint, sizeof(n->fingerprint));
+		break;
+	case STORE_BIND_ANCHOR:
+		rc = kpm != NULL || has_fp ? MEF_E_INVAL :
+		    id_norm(e->anchor, n->anchor);
+		if (rc == MEF_OK)
+			rc = id_norm(e->cert_identity, n->cert_identity);
+		break;
+	default:
+		rc = MEF_E_INVAL;
+		break;
+	}
+	return rc;
+}
+
+/* PEM text for an anchor: present, bounded, no NUL (it is stored as text). */
+static enum mef_err
+pem_check(const char *pem, size_t len)
+{
+	if (pem == NULL || len == 0)
+		return MEF_E_INVAL;
+	if (len > STORE_PEM_MAX)
+		return MEF_E_TOOBIG;
+	return memchr(pem, '\0', len) == NULL ? MEF_OK : MEF_E_INVAL;
+}
+
 /* Normalised copy of t: authenticated by a PSK, a fingerprint, or both. */
 static enum mef_err
 target_norm(const struct store_target *t, const struct mef_secret *psk,
     struct store_target *n)
 {
-	size_t		fqdn_len;
-	enum mef_err	rc;
+	enum mef_target_kind	kind;
+	size_t			fqdn_len;
+	enum mef_err		rc;
 
 	fqdn_len = strnlen(t->fqdn, sizeof(t->fqdn));
-	if ((unsigned)t->kind >= NKINDS ||
+	/* An unknown kind has the name "unknown", which parses as no kind. */
+	if (store_kind_parse(store_kind_name(t->kind), &kind) != MEF_OK ||
 	    (psk != NULL) != (t->psk_id[0] != '\0') ||
 	    (psk == NULL && !t->has_fingerprint) ||
 	    fqdn_len == sizeof(t->fqdn) ||

@@ -7,7 +7,8 @@
  * backend wraps them (AES-256-GCM under the KEK, crypto/wrap.h) before they reach the
  * database and unwraps them on the way out, so no key is ever stored in clear.
  *
- * Identifiers (KpmId, EnroleeID, TargetID, PSK identity) are stored NFKC-normalised.
+ * Identifiers (KpmId, EnroleeID, TargetID, PSK identity, anchor name, certificate
+ * identity) are stored NFKC-normalised.
  * All times are wall-clock seconds since the epoch. A list callback must not call back
  * into the same store handle: its statement is still running.
  */
@@ -26,8 +27,25 @@
 
 #define STORE_SUIDS_MAX		8	/* SUIDs allowed per Enrolee-Target link */
 
+/*
+ * An Enrolee is named by kpm_id, its handle in the store and in mefctl. A
+ * pre-provisioned-key Enrolee has a Kpm; a certificate Enrolee (TS-0003 8.3.2.2) has
+ * none and is bound instead to a certificate fingerprint, or to a trust anchor plus an
+ * identity taken from its certificate; its handle is then chosen by mefctl
+ * ("sha256:<hex>" or "<anchor>/<identity>") unless the operator names it.
+ */
+enum store_binding {
+	STORE_BIND_KPM = 0,		/* TLS-PSK with Kpm */
+	STORE_BIND_FINGERPRINT,		/* certificate pinned by SHA-256 */
+	STORE_BIND_ANCHOR,		/* certificate under a trust anchor */
+};
+
 struct store_enrolee {
 	char		kpm_id[MEF_ID_MAX + 1];
+	enum store_binding binding;
+	unsigned char	fingerprint[DIGEST_SHA256_LEN];	/* FINGERPRINT */
+	char		anchor[MEF_ID_MAX + 1];		/* ANCHOR: its name */
+	char		cert_identity[MEF_ID_MAX + 1];	/* ANCHOR: CN or SAN */
 	char		enrolee_id[MEF_ID_MAX + 1];
 	uint64_t	lifetime_s;		/* lifetime of each Ke */
 	int		is_revoked;
@@ -53,6 +71,25 @@ struct store_key {
 	int64_t		created;
 	int64_t		expires;
 	int		is_revoked;
+};
+
+/* How an anchor names its devices: subject CN, or a SAN (DNS, URI or e-mail). */
+enum store_identity {
+	STORE_IDENTITY_CN = 0,
+	STORE_IDENTITY_SAN,
+};
+
+#define STORE_PEM_MAX	(1024 * 1024)	/* bytes of an anchor's CA or CRL PEM */
+
+/* A trust anchor for certificate Enrolees (a device CA), with its CRL if any. */
+struct store_anchor {
+	char			 name[MEF_ID_MAX + 1];
+	enum store_identity	 identity;
+	const char		*ca_pem;	/* borrowed: PEM, one or more certs */
+	size_t			 ca_pem_len;
+	const char		*crl_pem;	/* borrowed: PEM CRLs, or NULL */
+	size_t			 crl_pem_len;
+	int64_t			 created;
 };
 
 /* Everything a fetch needs, read in one call. */
@@ -111,6 +148,18 @@ struct store_ops {
 			    const struct store_target *t), void *arg);
 	enum mef_err	(*target_remove)(struct store *st, const char *id);
 
+	enum mef_err	(*enrolee_by_fingerprint)(struct store *st,
+			    const unsigned char fp[DIGEST_SHA256_LEN],
+			    struct store_enrolee *pe);
+	enum mef_err	(*enrolee_by_anchor)(struct store *st, const char *anchor,
+			    const char *identity, struct store_enrolee *pe);
+	enum mef_err	(*anchor_add)(struct store *st,
+			    const struct store_anchor *a);
+	enum mef_err	(*anchor_list)(struct store *st,
+			    enum mef_err (*cb)(void *arg,
+			    const struct store_anchor *a), void *arg);
+	enum mef_err	(*anchor_remove)(struct store *st, const char *name);
+
 	enum mef_err	(*key_put_batch)(struct store *st,
 			    const struct store_new_key *keys, size_t nkeys,
 			    unsigned keep_per_enrolee);
@@ -139,7 +188,9 @@ enum mef_err	store_open(const char *url, struct wrap_kek *kek,
 void		store_close(struct store **pst);
 
 /*
- * Adds an Enrolee with its Kpm and its Targets (e->targets[0..e->ntargets-1]; each must
+ * Adds an Enrolee with its Kpm (binding KPM; kpm NULL for a certificate binding, whose
+ * fingerprint, or anchor and identity, must be unique: MEF_E_EXISTS; the anchor must
+ * exist: MEF_E_NOTFOUND) and its Targets (e->targets[0..e->ntargets-1]; each must
  * be a registered Target: MEF_E_NOTFOUND otherwise). suids (nsuids may be 0) apply to
  * every link; with none, each link allows the default SUID of its Target's kind (21 for
  * a MAF, 22 otherwise). MEF_E_EXISTS when the KpmId is taken. Atomic.
@@ -149,7 +200,9 @@ enum mef_err	store_enrolee_add(struct store *st, const struct store_enrolee *e,
 		    size_t nsuids);
 /*
  * Reads an Enrolee and its Targets. pkpm may be NULL; otherwise it gets the unwrapped
- * Kpm. MEF_E_NOTFOUND when there is no such KpmId.
+ * Kpm. MEF_E_NOTFOUND when there is no such KpmId, and also when pkpm is non-NULL and
+ * the Enrolee is a certificate Enrolee (it has no Kpm, so no PSK handshake can select
+ * it).
  */
 enum mef_err	store_enrolee_get(struct store *st, const char *kpm_id,
 		    struct store_enrolee *pe, struct mef_secret **pkpm);
@@ -184,6 +237,32 @@ enum mef_err	store_target_list(struct store *st,
 enum mef_err	store_target_remove(struct store *st, const char *id);
 
 /*
+ * The certificate Enrolee pinned by fp, or bound to (anchor, identity), with its
+ * Targets. MEF_E_NOTFOUND when none. A revoked Enrolee is returned with is_revoked
+ * set (the caller refuses it).
+ */
+enum mef_err	store_enrolee_by_fingerprint(struct store *st,
+		    const unsigned char fp[DIGEST_SHA256_LEN], struct store_enrolee *pe);
+enum mef_err	store_enrolee_by_anchor(struct store *st, const char *anchor,
+		    const char *identity, struct store_enrolee *pe);
+/*
+ * Adds a trust anchor (ca_pem must hold at least one certificate; crl_pem may be
+ * NULL; each at most STORE_PEM_MAX bytes, without NUL; both copied). The caller
+ * checks the PEM (crypto/x509_check.h); the store only keeps it. created 0 means
+ * now. MEF_E_EXISTS when the name is taken. Anchors hold no secret.
+ */
+enum mef_err	store_anchor_add(struct store *st, const struct store_anchor *a);
+/* Calls cb for each anchor, by name; the PEM pointers are valid during the call. */
+enum mef_err	store_anchor_list(struct store *st,
+		    enum mef_err (*cb)(void *arg, const struct store_anchor *a),
+		    void *arg);
+/*
+ * Deletes an anchor. MEF_E_EXISTS while Enrolees are bound to it (remove them
+ * first), MEF_E_NOTFOUND when unknown.
+ */
+enum mef_err	store_anchor_remove(struct store *st, const char *name);
+
+/*
  * Stores nkeys new Ke rows in one transaction (group commit): when this returns MEF_OK
  * every row is durable. Then keeps at most keep_per_enrolee non-expired Ke per Enrolee
  * touched, dropping the oldest first.
@@ -208,5 +287,16 @@ void		store_fetch_clear(struct store_fetch *pf);
 /* "cse", "ae", "maf" <-> kind. */
 const char	*store_kind_name(enum mef_target_kind kind);
 enum mef_err	store_kind_parse(const char *name, enum mef_target_kind *pkind);
+/*
+ * store_name.c: "kpm", "fingerprint", "anchor" <-> binding and "cn", "san" <->
+ * identity; a name is NULL for a value out of range, parse gives MEF_E_INVAL
+ * for an unknown name.
+ */
+const char	*store_binding_name(enum store_binding binding);
+enum mef_err	store_binding_parse(const char *name,
+		    enum store_binding *pbinding);
+const char	*store_identity_name(enum store_identity identity);
+enum mef_err	store_identity_parse(const char *name,
+		    enum store_identity *pidentity);
 
 #endif /* MEF_STORE_STORE_H */

@@ -21,8 +21,10 @@
 
 #define SQ_BUSY_TIMEOUT_MS	5000
 
+/* store_sqlite_enrolee.c reads these by position; kpm follows them. */
 #define SQ_ENROLEE_COLS \
-	"kpm_id, enrolee_id, lifetime_s, is_revoked, created, revoked_at"
+	"kpm_id, enrolee_id, lifetime_s, is_revoked, created, revoked_at, " \
+	"binding, fingerprint, anchor, cert_identity"
 #define SQ_KEY_COLS	"keyid, kpm_id, created, expires, is_revoked"
 
 /* Every statement the backend runs. */
@@ -31,7 +33,8 @@ static const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_COMMIT] = "COMMIT",
 	[SQ_ROLLBACK] = "ROLLBACK",
 	[SQ_ENROLEE_INSERT] = "INSERT INTO enrolee (kpm_id, kpm, enrolee_id, "
-	    "lifetime_s, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "lifetime_s, created, binding, fingerprint, anchor, cert_identity) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[SQ_ENROLEE_GET] = "SELECT " SQ_ENROLEE_COLS ", kpm FROM enrolee "
 	    "WHERE kpm_id = ?1",
 	[SQ_ENROLEE_TARGETS] = "SELECT target_id FROM enrolee_target "
@@ -44,6 +47,10 @@ static const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_ENROLEE_REVOKE_KEYS] = "UPDATE enrolment_key SET is_revoked = 1 "
 	    "WHERE kpm_id = ?1",
 	[SQ_ENROLEE_DELETE] = "DELETE FROM enrolee WHERE kpm_id = ?1",
+	[SQ_ENROLEE_BY_FP] = "SELECT " SQ_ENROLEE_COLS " FROM enrolee "
+	    "WHERE fingerprint = ?1",
+	[SQ_ENROLEE_BY_ANCHOR] = "SELECT " SQ_ENROLEE_COLS " FROM enrolee "
+	    "WHERE anchor = ?1 AND cert_identity = ?2",
 	/* A link gets the SUIDs given, or the default of its Target's kind. */
 	[SQ_LINK_INSERT] = "INSERT INTO enrolee_target (kpm_id, target_id, "
 	    "suids) SELECT ?1, target_id, CASE WHEN ?3 IS NOT NULL THEN ?3 "
@@ -84,6 +91,11 @@ static const char *const sq_sql[SQ_NSTMT] = {
 	    "LEFT JOIN enrolee_target AS l ON l.kpm_id = k.kpm_id "
 	    "AND l.target_id = ?2 "
 	    "WHERE k.keyid = ?1",
+	[SQ_ANCHOR_INSERT] = "INSERT INTO anchor (name, identity, ca_pem, "
+	    "crl_pem, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQ_ANCHOR_LIST] = "SELECT name, identity, ca_pem, crl_pem, created "
+	    "FROM anchor ORDER BY name",
+	[SQ_ANCHOR_DELETE] = "DELETE FROM anchor WHERE name = ?1",
 };
 
 static enum mef_err	sq_open(const char *location, struct wrap_kek *kek,
@@ -107,6 +119,11 @@ const struct store_ops store_sqlite_ops = {
 	.target_by_fingerprint = store_sqlite_target_by_fingerprint,
 	.target_list = store_sqlite_target_list,
 	.target_remove = store_sqlite_target_remove,
+	.enrolee_by_fingerprint = store_sqlite_enrolee_by_fingerprint,
+	.enrolee_by_anchor = store_sqlite_enrolee_by_anchor,
+	.anchor_add = store_sqlite_anchor_add,
+	.anchor_list = store_sqlite_anchor_list,
+	.anchor_remove = store_sqlite_anchor_remove,
 	.key_put_batch = store_sqlite_key_put_batch,
 	.key_list = store_sqlite_key_list,
 	.fetch_lookup = store_sqlite_fetch_lookup,

@@ -3,7 +3,8 @@
  *
  * The SQLite backend is split by table: store_sqlite.c opens the database and
  * holds the statement cache and helpers, store_sqlite_schema.c the migrations,
- * and store_sqlite_{enrolee,target,key}.c the operations of store_ops. Every
+ * and store_sqlite_{enrolee,target,key,anchor}.c the operations of store_ops.
+ * Every
  * statement is a row of the SQL table in store_sqlite.c, prepared once at open
  * and always bound.
  */
@@ -28,6 +29,8 @@ enum sq_stmt {
 	SQ_ENROLEE_REVOKE,
 	SQ_ENROLEE_REVOKE_KEYS,
 	SQ_ENROLEE_DELETE,
+	SQ_ENROLEE_BY_FP,
+	SQ_ENROLEE_BY_ANCHOR,
 	SQ_LINK_INSERT,
 	SQ_TARGET_INSERT,
 	SQ_TARGET_GET,
@@ -40,6 +43,9 @@ enum sq_stmt {
 	SQ_KEY_LIST_ALL,
 	SQ_KEY_LIST_ONE,
 	SQ_FETCH,
+	SQ_ANCHOR_INSERT,
+	SQ_ANCHOR_LIST,
+	SQ_ANCHOR_DELETE,
 	SQ_NSTMT
 };
 
@@ -88,6 +94,21 @@ enum mef_err	 store_sqlite_enrolee_revoke(struct store *st,
 		    const char *kpm_id, int64_t now);
 enum mef_err	 store_sqlite_enrolee_remove(struct store *st,
 		    const char *kpm_id);
+enum mef_err	 store_sqlite_enrolee_by_fingerprint(struct store *st,
+		    const unsigned char fp[DIGEST_SHA256_LEN],
+		    struct store_enrolee *pe);
+enum mef_err	 store_sqlite_enrolee_by_anchor(struct store *st,
+		    const char *anchor, const char *identity,
+		    struct store_enrolee *pe);
+
+/* store_sqlite_anchor.c */
+enum mef_err	 store_sqlite_anchor_add(struct store *st,
+		    const struct store_anchor *a);
+enum mef_err	 store_sqlite_anchor_list(struct store *st,
+		    enum mef_err (*cb)(void *arg, const struct store_anchor *a),
+		    void *arg);
+enum mef_err	 store_sqlite_anchor_remove(struct store *st,
+		    const char *name);
 
 /* store_sqlite_target.c */
 enum mef_err	 store_sqlite_target_add(struct store *st,

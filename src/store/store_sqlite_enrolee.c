@@ -1,10 +1,11 @@
 /*
  * store_sqlite_enrolee.c -- Enrolees and their links to Targets, on SQLite.
  *
- * An Enrolee is one row of enrolee (with its Kpm wrapped under "kpm:<KpmId>")
- * and one row of enrolee_target per Target it may be provisioned for. Adding is
- * one transaction, so an unknown Target leaves nothing behind. Arguments arrive
- * checked and normalised by store.c.
+ * An Enrolee is one row of enrolee (with its Kpm wrapped under "kpm:<KpmId>",
+ * or, for a certificate Enrolee, no Kpm and the fingerprint or anchor and
+ * identity it is bound to) and one row of enrolee_target per Target it may be
+ * provisioned for. Adding is one transaction, so an unknown Target or anchor
+ * leaves nothing behind. Arguments arrive checked and normalised by store.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,9 +18,16 @@
 
 /* Decimal SUIDs joined by commas. */
 #define SQ_SUIDS_TEXT_MAX	(STORE_SUIDS_MAX * 21)
+#define SQ_ENROLEE_KPM_COL	10	/* after SQ_ENROLEE_COLS */
 
 static enum mef_err	enrolee_row(sqlite3_stmt *stmt,
 			    struct store_enrolee *e);
+static enum mef_err	enrolee_binding_row(sqlite3_stmt *stmt,
+			    struct store_enrolee *e);
+static void		enrolee_bind(sqlite3_stmt *stmt,
+			    const struct store_enrolee *e);
+static enum mef_err	enrolee_one(struct store_sqlite *s,
+			    sqlite3_stmt *stmt, struct store_enrolee *pe);
 static enum mef_err	enrolee_links(struct store_sqlite *s,
 			    const char *kpm_id, const char *suids_text,
 			    const struct store_enrolee *e);
@@ -44,8 +52,9 @@ store_sqlite_enrolee_add(struct store *st, const struct store_enrolee *e,
 	rc = suids_format(suids, nsuids, suids_text, sizeof(suids_text));
 	if (rc != MEF_OK)
 		goto out;
-	rc = store_sqlite_seal(s, "kpm", e->kpm_id, kpm, blob, sizeof(blob),
-	    &blob_len);
+	if (kpm != NULL)
+		rc = store_sqlite_seal(s, "kpm", e->kpm_id, kpm, blob,
+		    sizeof(blob), &blob_len);
 	if (rc != MEF_OK)
 		goto out;
 	rc = store_sqlite_exec(s, SQ_BEGIN);
@@ -53,10 +62,12 @@ store_sqlite_enrolee_add(struct store *st, const struct store_enrolee *e,
 		goto out;
 	in_tx = 1;
 	store_sqlite_bind_text(stmt, 1, e->kpm_id);
-	sqlite3_bind_blob(stmt, 2, blob, (int)blob_len, SQLITE_STATIC);
+	if (kpm != NULL)
+		sqlite3_bind_blob(stmt, 2, blob, (int)blob_len, SQLITE_STATIC);
 	store_sqlite_bind_text(stmt, 3, e->enrolee_id);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)e->lifetime_s);
 	sqlite3_bind_int64(stmt, 5, e->created);
+	enrolee_bind(stmt, e);
 	src = sqlite3_step(stmt);
 	if (src != SQLITE_DONE)
 		rc = store_sqlite_err(s, src, "insert enrolee");
@@ -97,8 +108,15 @@ store_sqlite_enrolee_get(struct store *st, const char *kpm_id,
 		rc = store_sqlite_err(s, src, "get enrolee");
 	else
 		rc = enrolee_row(stmt, e);
+	/*
+	 * A certificate Enrolee has no Kpm: asked for one (a PSK handshake
+	 * naming its handle), it does not exist, so no PSK can select it.
+	 */
+	if (rc == MEF_OK && pkpm != NULL && e->binding != STORE_BIND_KPM)
+		rc = MEF_E_NOTFOUND;
 	if (rc == MEF_OK && pkpm != NULL)
-		rc = store_sqlite_unseal(s, "kpm", e->kpm_id, stmt, 6, &kpm);
+		rc = store_sqlite_unseal(s, "kpm", e->kpm_id, stmt,
+		    SQ_ENROLEE_KPM_COL, &kpm);
 	store_sqlite_done(stmt);
 	if (rc == MEF_OK)
 		rc = enrolee_targets(s, e);
@@ -200,6 +218,76 @@ store_sqlite_enrolee_remove(struct store *st, const char *kpm_id)
 	return rc;
 }
 
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_by_fingerprint(struct store *st,
+    const unsigned char fp[DIGEST_SHA256_LEN], struct store_enrolee *pe)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_BY_FP);
+
+	sqlite3_bind_blob(stmt, 1, fp, DIGEST_SHA256_LEN, SQLITE_STATIC);
+	return enrolee_one(s, stmt, pe);
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_by_anchor(struct store *st, const char *anchor,
+    const char *identity, struct store_enrolee *pe)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s,
+				    SQ_ENROLEE_BY_ANCHOR);
+
+	store_sqlite_bind_text(stmt, 1, anchor);
+	store_sqlite_bind_text(stmt, 2, identity);
+	return enrolee_one(s, stmt, pe);
+}
+
+/* Steps a bound single-row Enrolee query, then reads the Targets. */
+static enum mef_err
+enrolee_one(struct store_sqlite *s, sqlite3_stmt *stmt,
+    struct store_enrolee *pe)
+{
+	struct store_enrolee	*e;
+	enum mef_err		 rc;
+	int			 src;
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		store_sqlite_done(stmt);
+		return MEF_E_NOMEM;
+	}
+	src = sqlite3_step(stmt);
+	if (src == SQLITE_DONE)
+		rc = MEF_E_NOTFOUND;
+	else if (src != SQLITE_ROW)
+		rc = store_sqlite_err(s, src, "get enrolee");
+	else
+		rc = enrolee_row(stmt, e);
+	store_sqlite_done(stmt);
+	if (rc == MEF_OK)
+		rc = enrolee_targets(s, e);
+	if (rc == MEF_OK)
+		*pe = *e;
+	free(e);
+	return rc;
+}
+
+/* The binding columns ?6..?9 of SQ_ENROLEE_INSERT; NULL where unused. */
+static void
+enrolee_bind(sqlite3_stmt *stmt, const struct store_enrolee *e)
+{
+	store_sqlite_bind_text(stmt, 6, store_binding_name(e->binding));
+	if (e->binding == STORE_BIND_FINGERPRINT)
+		sqlite3_bind_blob(stmt, 7, e->fingerprint, DIGEST_SHA256_LEN,
+		    SQLITE_STATIC);
+	if (e->binding == STORE_BIND_ANCHOR) {
+		store_sqlite_bind_text(stmt, 8, e->anchor);
+		store_sqlite_bind_text(stmt, 9, e->cert_identity);
+	}
+}
+
 /* Columns SQ_ENROLEE_COLS of the current row; the targets stay empty. */
 static enum mef_err
 enrolee_row(sqlite3_stmt *stmt, struct store_enrolee *e)
@@ -215,7 +303,36 @@ enrolee_row(sqlite3_stmt *stmt, struct store_enrolee *e)
 	e->is_revoked = sqlite3_column_int(stmt, 3) != 0;
 	e->created = sqlite3_column_int64(stmt, 4);
 	e->revoked_at = sqlite3_column_int64(stmt, 5);
+	if (rc == MEF_OK)
+		rc = enrolee_binding_row(stmt, e);
 	return rc;
+}
+
+/* Columns 6..9: how the Enrolee authenticates. A mismatch is a corrupt row. */
+static enum mef_err
+enrolee_binding_row(sqlite3_stmt *stmt, struct store_enrolee *e)
+{
+	const void	*fp;
+	char		 name[16];
+	enum mef_err	 rc;
+
+	rc = store_sqlite_col_text(stmt, 6, name, sizeof(name));
+	if (rc == MEF_OK && store_binding_parse(name, &e->binding) != MEF_OK)
+		rc = MEF_E_STORE;
+	if (rc == MEF_OK)
+		rc = store_sqlite_col_text(stmt, 8, e->anchor,
+		    sizeof(e->anchor));
+	if (rc == MEF_OK)
+		rc = store_sqlite_col_text(stmt, 9, e->cert_identity,
+		    sizeof(e->cert_identity));
+	if (rc != MEF_OK || e->binding != STORE_BIND_FINGERPRINT)
+		return rc;
+	fp = sqlite3_column_blob(stmt, 7);
+	if (fp == NULL ||
+	    sqlite3_column_bytes(stmt, 7) != DIGEST_SHA256_LEN)
+		return MEF_E_STORE;
+	memcpy(e->fingerprint, fp, DIGEST_SHA256_LEN);
+	return MEF_OK;
 }
 
 /* One link per Target; a Target that does not exist inserts no row. */

@@ -7,8 +7,15 @@
  * newer than this program is refused rather than guessed at. A step is never
  * edited once released: a change is a new row.
  *
+ * A step may rebuild a table (SQLite cannot alter a column's constraints):
+ * foreign keys are switched off around the transaction, as SQLite's own
+ * procedure requires, because dropping the old table would otherwise cascade to
+ * its children and delete them; PRAGMA foreign_key_check runs before COMMIT.
+ *
  * Key columns (enrolee.kpm, target.psk, enrolment_key.ke) hold wrap_seal()
- * blobs only.
+ * blobs only. Version 2 adds certificate Enrolees (TS-0003 8.3.2.2): kpm is
+ * NULL for them, and the binding columns say which certificate they accept;
+ * anchor rows hold public CA certificates and CRLs: nothing there is wrapped.
  */
 #include <sqlite3.h>
 
@@ -61,6 +68,40 @@ static const struct sq_migration migrations[] = {
 	    "CREATE INDEX enrolment_key_by_enrolee"
 	    " ON enrolment_key (kpm_id, created);"
 	    "PRAGMA user_version = 1;" },
+	{ 2,
+	    "CREATE TABLE anchor ("
+	    " name TEXT PRIMARY KEY NOT NULL,"
+	    " identity TEXT NOT NULL CHECK (identity IN ('cn', 'san')),"
+	    " ca_pem TEXT NOT NULL CHECK (length(ca_pem) > 0),"
+	    " crl_pem TEXT,"
+	    " created INTEGER NOT NULL);"
+	    "CREATE TABLE enrolee_v2 ("
+	    " kpm_id TEXT PRIMARY KEY NOT NULL,"
+	    " kpm BLOB,"
+	    " binding TEXT NOT NULL DEFAULT 'kpm'"
+	    "  CHECK (binding IN ('kpm', 'fingerprint', 'anchor')),"
+	    " fingerprint BLOB UNIQUE"
+	    "  CHECK (fingerprint IS NULL OR length(fingerprint) = 32),"
+	    " anchor TEXT REFERENCES anchor (name),"
+	    " cert_identity TEXT CHECK (cert_identity IS NULL OR"
+	    "  length(cert_identity) > 0),"
+	    " enrolee_id TEXT NOT NULL,"
+	    " lifetime_s INTEGER NOT NULL CHECK (lifetime_s > 0),"
+	    " is_revoked INTEGER NOT NULL DEFAULT 0,"
+	    " created INTEGER NOT NULL,"
+	    " revoked_at INTEGER NOT NULL DEFAULT 0,"
+	    " UNIQUE (anchor, cert_identity),"
+	    " CHECK ((binding = 'kpm') = (kpm IS NOT NULL)),"
+	    " CHECK ((binding = 'fingerprint') = (fingerprint IS NOT NULL)),"
+	    " CHECK ((binding = 'anchor') = (anchor IS NOT NULL)),"
+	    " CHECK ((anchor IS NULL) = (cert_identity IS NULL)));"
+	    "INSERT INTO enrolee_v2 (kpm_id, kpm, binding, enrolee_id,"
+	    " lifetime_s, is_revoked, created, revoked_at)"
+	    " SELECT kpm_id, kpm, 'kpm', enrolee_id, lifetime_s, is_revoked,"
+	    " created, revoked_at FROM enrolee;"
+	    "DROP TABLE enrolee;"
+	    "ALTER TABLE enrolee_v2 RENAME TO enrolee;"
+	    "PRAGMA user_version = 2;" },
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -69,6 +110,9 @@ static const struct sq_migration migrations[] = {
 static enum mef_err	schema_version(sqlite3 *db, int *pversion);
 static enum mef_err	schema_upgrade(sqlite3 *db, int *pversion);
 static enum mef_err	schema_apply(sqlite3 *db, int from);
+static enum mef_err	schema_fk_check(sqlite3 *db);
+static int		fk_violation(void *arg, int ncols, char **vals,
+			    char **names);
 
 /* see store_sqlite.h */
 enum mef_err
@@ -98,7 +142,10 @@ schema_upgrade(sqlite3 *db, int *pversion)
 	enum mef_err	rc = MEF_OK;
 	int		src;
 
-	src = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/* A no-op inside a transaction: it must come first. */
+	src = sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (src != SQLITE_OK) {
 		log_warnx("sqlite: migration: %s", sqlite3_errmsg(db));
 		rc = MEF_E_STORE;
@@ -107,6 +154,8 @@ schema_upgrade(sqlite3 *db, int *pversion)
 	rc = schema_version(db, pversion);
 	if (rc == MEF_OK && *pversion < SCHEMA_LATEST) {
 		rc = schema_apply(db, *pversion);
+		if (rc == MEF_OK)
+			rc = schema_fk_check(db);
 		if (rc == MEF_OK)
 			rc = schema_version(db, pversion);
 	}
@@ -121,6 +170,11 @@ schema_upgrade(sqlite3 *db, int *pversion)
 out:
 	if (rc != MEF_OK && !sqlite3_get_autocommit(db))
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	src = sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (src != SQLITE_OK && rc == MEF_OK) {
+		log_warnx("sqlite: foreign keys: %s", sqlite3_errmsg(db));
+		rc = MEF_E_STORE;
+	}
 	return rc;
 }
 
@@ -165,4 +219,32 @@ schema_apply(sqlite3 *db, int from)
 		    migrations[i].version);
 	}
 	return MEF_OK;
+}
+
+/* With foreign keys off during a rebuild, make sure no reference broke. */
+static enum mef_err
+schema_fk_check(sqlite3 *db)
+{
+	int	nbad = 0, src;
+
+	src = sqlite3_exec(db, "PRAGMA foreign_key_check", fk_violation,
+	    &nbad, NULL);
+	if (src != SQLITE_OK || nbad > 0) {
+		log_warnx("sqlite: migration broke %d reference(s): %s", nbad,
+		    src != SQLITE_OK ? sqlite3_errmsg(db) : "rolled back");
+		return MEF_E_STORE;
+	}
+	return MEF_OK;
+}
+
+static int
+fk_violation(void *arg, int ncols, char **vals, char **names)
+{
+	int	*pnbad = arg;
+
+	(void)ncols;
+	(void)vals;
+	(void)names;
+	(*pnbad)++;
+	return 0;
 }

@@ -7,7 +7,8 @@
  * gives one timeout for connect, handshake and I/O alike, and lets every send
  * use MSG_NOSIGNAL, so a library call never raises SIGPIPE in the application.
  * Failures are logged at debug level with OpenSSL's reason, never with key
- * bytes.
+ * bytes. tls_client_cert_subject() reads a certificate file without a
+ * connection, so that libmef learns its own name without OpenSSL types.
  */
 #include <sys/socket.h>
 
@@ -24,7 +25,10 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "transport/tcp_connect.h"
 #include "transport/tls_client.h"
@@ -64,6 +68,7 @@ static enum mef_err	ctx_setup_cert(SSL_CTX *,
 			    const struct tls_client_cfg *);
 static enum mef_err	ssl_new(struct tls_client *,
 			    const struct tls_client_cfg *);
+static void		subject_cn(X509 *, char *, size_t);
 static enum mef_err	flush_out(struct tls_client *);
 static enum mef_err	fill_in(struct tls_client *);
 static enum mef_err	tls_failure(struct tls_client *, enum tls_op, int);
@@ -122,6 +127,41 @@ out:
 		*ptc = tc;
 	else
 		tls_client_close(&tc);
+	return rc;
+}
+
+/* see tls_client.h */
+enum mef_err
+tls_client_cert_subject(const char *cert_file, char *cn, size_t cnsz,
+    unsigned char sha256[TLS_CLIENT_SHA256_LEN])
+{
+	BIO		*bio = NULL;
+	X509		*x = NULL;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 md_len = 0;
+	enum mef_err	 rc = MEF_E_INVAL;
+
+	if (cert_file == NULL || cn == NULL || cnsz == 0 || sha256 == NULL)
+		return MEF_E_INVAL;
+	ERR_clear_error();
+	bio = BIO_new_file(cert_file, "r");
+	if (bio != NULL)
+		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	if (x == NULL) {
+		log_debug("tls_client: no certificate in %s", cert_file);
+		goto out;
+	}
+	rc = MEF_E_CRYPTO;
+	if (X509_digest(x, EVP_sha256(), md, &md_len) != 1 ||
+	    md_len != TLS_CLIENT_SHA256_LEN)
+		goto out;
+	memcpy(sha256, md, TLS_CLIENT_SHA256_LEN);
+	subject_cn(x, cn, cnsz);
+	rc = MEF_OK;
+out:
+	drain_errors("certificate");
+	X509_free(x);
+	BIO_free(bio);
 	return rc;
 }
 
@@ -329,10 +369,18 @@ out:
 	return rc;
 }
 
-/* Loads the client certificate and key, and the trust anchor if any. */
+/*
+ * The versions and suites, the client certificate and key, and the trust
+ * anchor if any.
+ */
 static enum mef_err
 ctx_setup_cert(SSL_CTX *ctx, const struct tls_client_cfg *cfg)
 {
+	/* The bootstrap exports keys: the 1.3 exporter gives other octets. */
+	if (cfg->tls12_only &&
+	    (SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_CERT_BOOT_CIPHERS) != 1))
+		return MEF_E_CRYPTO;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
 		log_debug("tls_client: cannot load certificate %s",
 		    cfg->cert_file);
@@ -384,6 +432,43 @@ out:
 	if (rc != MEF_OK)
 		drain_errors("setup");
 	return rc;
+}
+
+/*
+ * The last (most specific) CN of x's subject into cn, or "": a CN that does not
+ * fit or holds a control character is left out, never cut, since the caller
+ * puts it in a header.
+ */
+static void
+subject_cn(X509 *x, char *cn, size_t cnsz)
+{
+	const X509_NAME	*name;
+	unsigned char	*utf8 = NULL;
+	size_t		 i, len;
+	int		 at, last = -1, n;
+
+	cn[0] = '\0';
+	name = X509_get_subject_name(x);
+	for (;;) {
+		at = X509_NAME_get_index_by_NID(name, NID_commonName, last);
+		if (at < 0)
+			break;
+		last = at;
+	}
+	if (last < 0)
+		return;
+	n = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last)));
+	if (n <= 0 || (size_t)n >= cnsz)
+		goto out;
+	len = (size_t)n;
+	for (i = 0; i < len; i++)
+		if (utf8[i] < 0x20 || utf8[i] == 0x7f)
+			goto out;
+	memcpy(cn, utf8, len);
+	cn[len] = '\0';
+out:
+	OPENSSL_free(utf8);
 }
 
 /* Sends every ciphertext byte OpenSSL has queued. */

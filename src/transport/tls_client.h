@@ -7,7 +7,8 @@
  * from the socket with poll(2), so no step can block past the deadline and no
  * write can raise SIGPIPE in the caller's process. Two modes: PSK (TLS 1.2
  * exactly, because the RFC 5705 exporter differs in TLS 1.3 and the bootstrap
- * depends on it) and client certificate (TLS 1.2 or 1.3).
+ * depends on it) and client certificate (TLS 1.2 or 1.3, or TLS 1.2 exactly
+ * with the ECDSA suites of the certificate bootstrap).
  */
 #ifndef MEF_TRANSPORT_TLS_CLIENT_H
 #define MEF_TRANSPORT_TLS_CLIENT_H
@@ -29,15 +30,31 @@
 	"PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:"			\
 	"PSK-AES256-GCM-SHA384:ECDHE-PSK-AES128-CBC-SHA256"
 
+/*
+ * The suites of a certificate bootstrap (tls12_only), in order: the suite
+ * TS-0003 mandates for TLS (TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256) first,
+ * then AES-GCM (PROTOCOL.md 2.2).
+ */
+#define TLS_CLIENT_CERT_BOOT_CIPHERS					\
+	"ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"	\
+	"ECDHE-ECDSA-AES256-GCM-SHA384"
+
+#define TLS_CLIENT_CN_MAX	255	/* bytes of a subject CN we return */
+#define TLS_CLIENT_SHA256_LEN	32	/* a certificate fingerprint */
+
 enum tls_client_mode {
 	TLS_CLIENT_PSK = 0,	/* psk_id + psk; TLS 1.2 */
-	TLS_CLIENT_CERT,	/* cert_file + key_file; TLS 1.2 or 1.3 */
+	TLS_CLIENT_CERT,	/* cert_file + key_file; see tls12_only */
 };
 
 /*
  * sni: the server name, or NULL for none; an address literal is never sent as
  * SNI. ca_file: NULL, and the server is not verified; else its certificate must
- * chain to ca_file and, when sni is set, name sni.
+ * chain to ca_file and, when sni is set, name sni. tls12_only, in
+ * TLS_CLIENT_CERT mode: 0 allows TLS 1.2 or 1.3 with OpenSSL's default suites;
+ * 1 allows TLS 1.2 alone and offers TLS_CLIENT_CERT_BOOT_CIPHERS only, as the
+ * certificate bootstrap needs (its exporter must be the TLS 1.2 one). PSK mode
+ * is always TLS 1.2.
  */
 struct tls_client_cfg {
 	const char		*host;		/* name or address literal */
@@ -52,9 +69,22 @@ struct tls_client_cfg {
 	const char		*cert_file;	/* certificate chain */
 	const char		*key_file;
 	const char		*ca_file;
+	int			 tls12_only;
 };
 
 struct tls_client;
+
+/*
+ * Reads the first certificate of the PEM file cert_file (no connection). cn
+ * (cnsz bytes, cnsz > 0) gets its subject CN as UTF-8 (the last CN when there
+ * are several), or "" when it has none or none usable: one longer than cnsz - 1
+ * bytes or holding a control character is not cut or cleaned but left out.
+ * sha256 gets the SHA-256 fingerprint of the certificate (its DER). Errors:
+ * MEF_E_INVAL (arguments, or no PEM certificate can be read from the file),
+ * MEF_E_NOMEM, MEF_E_CRYPTO.
+ */
+enum mef_err	tls_client_cert_subject(const char *cert_file, char *cn,
+		    size_t cnsz, unsigned char sha256[TLS_CLIENT_SHA256_LEN]);
 
 /*
  * Connects and completes the handshake. On MEF_OK *ptc is a new connection

@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "transport/tls_server.h"
+#include "transport/tls_peer_cert_int.h"
 #include "transport/tls_server_int.h"
 #include "util/log.h"
 
@@ -28,6 +29,10 @@
 static const char bootstrap_ciphers[] =
     "PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384:"
     "PSK-AES128-CCM8:ECDHE-PSK-AES128-CBC-SHA256";
+/* Offered to certificate Enrolees: the mandatory suite of TS-0003 first. */
+static const char bootstrap_cert_ciphers[] =
+    "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384";
 /* Offered to Targets: the same PSK suites plus certificate suites. */
 static const char target_ciphers[] =
     "PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384:"
@@ -86,9 +91,7 @@ static int
 verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
 {
 	struct tls_server	*srv;
-	unsigned char		 fp[EVP_MAX_MD_SIZE];
-	unsigned int		 fp_len = 0;
-	X509			*cert;
+	struct tls_peer_cert	 pc;
 	SSL			*ssl;
 
 	if (X509_STORE_CTX_get_error_depth(xctx) != 0)
@@ -96,16 +99,22 @@ verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
 	ssl = X509_STORE_CTX_get_ex_data(xctx,
 	    SSL_get_ex_data_X509_STORE_CTX_idx());
 	srv = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
-	/* With a configured trust anchor, the chain must verify as well. */
-	if (srv->cfg.client_ca_file != NULL && !preverify_ok)
+	/* A Target's configured trust anchor: the chain must verify as well. */
+	if (srv->cfg.role == TLS_ROLE_TARGET &&
+	    srv->cfg.client_ca_file != NULL && !preverify_ok)
 		return 0;
-	cert = X509_STORE_CTX_get_current_cert(xctx);
-	if (cert == NULL || srv->cfg.cert_check == NULL ||
-	    X509_digest(cert, EVP_sha256(), fp, &fp_len) != 1 ||
-	    fp_len != TLS_FINGERPRINT_LEN)
+	pc.leaf = X509_STORE_CTX_get_current_cert(xctx);
+	pc.chain = X509_STORE_CTX_get0_untrusted(xctx);
+	if (pc.leaf == NULL || srv->cfg.cert_check == NULL)
 		return 0;
-	return srv->cfg.cert_check(SSL_get_ex_data(ssl, ex_conn_arg), fp) ==
-	    MEF_OK;
+	/*
+	 * The daemon verifies by itself (pinned fingerprint, or its own anchors from
+	 * the database), so OpenSSL's opinion of the chain does not matter here.
+	 */
+	if (srv->cfg.cert_check(SSL_get_ex_data(ssl, ex_conn_arg), &pc) != MEF_OK)
+		return 0;
+	X509_STORE_CTX_set_error(xctx, X509_V_OK);
+	return 1;
 }
 
 static enum mef_err
@@ -124,7 +133,8 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 {
 	const struct tls_server_cfg	*cfg = &srv->cfg;
 	SSL_CTX				*ctx = srv->ctx;
-	int				 boot = cfg->role == TLS_ROLE_BOOTSTRAP;
+	int				 boot = cfg->role != TLS_ROLE_TARGET;
+	const char			*ciphers;
 
 	SSL_CTX_set_app_data(ctx, srv);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -135,8 +145,10 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	if (SSL_CTX_set_cipher_list(ctx, boot ? bootstrap_ciphers :
-	    target_ciphers) != 1)
+	ciphers = cfg->role == TLS_ROLE_BOOTSTRAP ? bootstrap_ciphers :
+	    cfg->role == TLS_ROLE_BOOTSTRAP_CERT ? bootstrap_cert_ciphers :
+	    target_ciphers;
+	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1)
 		return ctx_fail(err, errsz, "cipher list", NULL);
 	if (cfg->psk_lookup != NULL)
 		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
@@ -154,8 +166,9 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    SSL_CTX_load_verify_locations(ctx, cfg->client_ca_file, NULL) != 1)
 		return ctx_fail(err, errsz, "client CA", cfg->client_ca_file);
 	if (cfg->cert_check != NULL && cfg->cert_file != NULL)
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
-		    verify_cb);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE |
+		    (cfg->role == TLS_ROLE_BOOTSTRAP_CERT ?
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), verify_cb);
 	return MEF_OK;
 }
 

@@ -19,15 +19,15 @@
 #include <stddef.h>
 
 #include "mef/error.h"
+#include "transport/tls_peer_cert.h"
 #include "util/secret.h"
 
 struct bufferevent;
 struct event_base;
 
-#define TLS_FINGERPRINT_LEN	32
-
 enum tls_server_role {
 	TLS_ROLE_BOOTSTRAP,	/* TLS 1.2 PSK only: Enrolees */
+	TLS_ROLE_BOOTSTRAP_CERT,/* TLS 1.2 ECDSA mutual certificates: Enrolees */
 	TLS_ROLE_TARGET,	/* TLS 1.2/1.3, PSK and, with a certificate, mTLS */
 };
 
@@ -37,15 +37,18 @@ enum tls_server_role {
  */
 typedef enum mef_err	(*tls_psk_lookup_fn)(void *conn_arg, const char *identity,
 			    struct mef_secret **ppsk);
-/* Accepts (MEF_OK) or refuses a client certificate by its SHA-256 fingerprint. */
+/*
+ * Accepts (MEF_OK) or refuses a client certificate; pc answers questions about it
+ * (tls_peer_cert.h) during the call only. May be called more than once per handshake.
+ */
 typedef enum mef_err	(*tls_cert_check_fn)(void *conn_arg,
-			    const unsigned char fp[TLS_FINGERPRINT_LEN]);
+			    const struct tls_peer_cert *pc);
 
 struct tls_server_cfg {
 	enum tls_server_role	 role;
 	const char		*cert_file;	/* PEM; NULL: PSK only */
 	const char		*key_file;
-	const char		*client_ca_file;/* NULL: fingerprints only */
+	const char		*client_ca_file;/* NULL: fingerprints only (target) */
 	tls_psk_lookup_fn	 psk_lookup;
 	tls_cert_check_fn	 cert_check;	/* NULL: no client certificates */
 };

@@ -48,6 +48,7 @@ state() {
 	"$MEFCTL" -c "$T/mefd.conf" --json target list 2>&1
 	"$MEFCTL" -c "$T/mefd.conf" --json enrolee list 2>&1
 	"$MEFCTL" -c "$T/mefd.conf" --json keys list 2>&1
+	"$MEFCTL" -c "$T/mefd.conf" --json anchor list 2>&1
 	for k in $("$MEFCTL" -c "$T/mefd.conf" --json enrolee list 2>/dev/null |
 	    jq -r '.[].kpm_id'); do
 		"$MEFCTL" -c "$T/mefd.conf" --json enrolee show --kpm-id "$k" 2>&1
@@ -358,6 +359,192 @@ expect "target remove JSON" "$(jq -r .id "$T/out")" cse-2
 ctl --json target list
 expect "targets left" "$(jq -r 'map(.id) | sort | join(",")' "$T/out")" \
     "/in-cse-1,ae-1"
+
+# ---- certificate Enrolees: anchors and bindings -------------------------------------
+# Test PKI (EC P-256): two device CAs, a device certificate under the first (CN and
+# a DNS SAN), a self-signed device certificate, a CRL of the first CA, and files
+# that are not what they claim.
+P="$T/pki"
+mkdir -p "$P"
+pki() { openssl "$@" >>"$P/log" 2>&1 || fail "openssl $1"; }
+ec_key() { pki genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+ca_cert() {	# KEY CN OUT
+	pki req -x509 -new -key "$1" -subj "/CN=$2" -days 30 -sha256 \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign -out "$3"
+}
+ec_key "$P/ca.key"; ca_cert "$P/ca.key" "Device CA" "$P/ca.pem"
+ec_key "$P/ca2.key"; ca_cert "$P/ca2.key" "Device CA 2" "$P/ca2.pem"
+ec_key "$P/dev.key"
+pki req -new -key "$P/dev.key" -subj /CN=dev-1 -out "$P/dev.csr"
+printf 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:dev-1.example.com\n' \
+    >"$P/dev.ext"
+pki x509 -req -in "$P/dev.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" \
+    -CAcreateserial -days 10 -sha256 -extfile "$P/dev.ext" -out "$P/dev.pem"
+ec_key "$P/dev2.key"
+pki req -x509 -new -key "$P/dev2.key" -subj /CN=dev-2 -days 10 \
+    -addext basicConstraints=CA:FALSE -out "$P/dev2.pem"
+: >"$P/index.txt"; echo 01 >"$P/crlnumber"
+printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s\ncrlnumber = %s\n%s\n%s\n' \
+    "$P/index.txt" "$P/crlnumber" "default_md = sha256" "default_crl_days = 30" \
+    >"$P/ca.cnf"
+pki ca -config "$P/ca.cnf" -gencrl -keyfile "$P/ca.key" -cert "$P/ca.pem" \
+    -out "$P/ca.crl"
+cat "$P/ca.pem" "$P/ca2.pem" >"$P/bundle.pem"
+cat "$P/ca.pem" "$P/ca.key" >"$P/with-key.pem"
+head -n 3 "$P/ca.pem" >"$P/truncated.pem"
+printf 'hello, not PEM\n' >"$P/garbage.pem"
+sed '2s/^..../!!!!/' "$P/ca.pem" >"$P/badb64.pem"
+# openssl prints "sha256 Fingerprint=AB:CD:..." (upper case, colons).
+FP_DEV=$(openssl x509 -in "$P/dev.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+FP_DEV_HEX=$(printf '%s' "$FP_DEV" | tr -d : | tr 'A-F' 'a-f')
+FP_DEV2=$(openssl x509 -in "$P/dev2.pem" -noout -fingerprint -sha256 | cut -d= -f2 |
+    tr -d :)
+
+ok "anchor add (cn)" anchor add --name dca --ca "$P/ca.pem" --identity cn
+expect "anchor add text" "$(cat "$T/out")" \
+    "anchor dca added: identity cn, CA $(wc -c <"$P/ca.pem") bytes, no CRL"
+ok "anchor add (san, bundle, CRL) --json" --json anchor add --name dca2 \
+    --ca "$P/bundle.pem" --crl "$P/ca.crl" --identity san
+expect "anchor add JSON keys" "$(jq -r 'keys | join(",")' "$T/out")" \
+    "ca_bytes,created,crl_bytes,identity,name"
+expect "anchor add JSON" "$(jq -r '.name + " " + .identity + " " +
+    (.ca_bytes | tostring) + " " + (.crl_bytes | tostring)' "$T/out")" \
+    "dca2 san $(wc -c <"$P/bundle.pem") $(wc -c <"$P/ca.crl")"
+ok "anchor list" anchor list
+expect "anchor list rows" "$(grep -Ec '^dca2? ' "$T/out")" 2
+ok "anchor list --json" --json anchor list
+expect "anchor list JSON" "$(jq -r 'map(.name + ":" + .identity + ":" +
+    (.crl_bytes != null | tostring)) | join(",")' "$T/out")" \
+    "dca:cn:false,dca2:san:true"
+
+bad "anchor: duplicate name" 1 anchor add --name dca --ca "$P/ca2.pem" --identity cn
+bad "anchor: duplicate name after NFKC" 1 anchor add \
+    --name "$(printf '\357\275\204\357\275\203\357\275\201')" --ca "$P/ca2.pem" \
+    --identity cn
+bad "anchor: CA is a device certificate" 1 anchor add --name x --ca "$P/dev.pem" \
+    --identity cn
+bad "anchor: CA file is a private key" 1 anchor add --name x --ca "$P/ca.key" \
+    --identity cn
+bad "anchor: CA file with a key after the cert" 1 anchor add --name x \
+    --ca "$P/with-key.pem" --identity cn
+bad "anchor: CA file not PEM" 1 anchor add --name x --ca "$P/garbage.pem" \
+    --identity cn
+bad "anchor: CA file truncated" 1 anchor add --name x --ca "$P/truncated.pem" \
+    --identity cn
+bad "anchor: CA file bad base64" 1 anchor add --name x --ca "$P/badb64.pem" \
+    --identity cn
+bad "anchor: CA file empty" 1 anchor add --name x --ca "$T/empty" --identity cn
+bad "anchor: CA file missing" 1 anchor add --name x --ca "$P/nope.pem" --identity cn
+bad "anchor: CA file a directory" 1 anchor add --name x --ca "$P" --identity cn
+bad "anchor: CRL is a certificate" 1 anchor add --name x --ca "$P/ca.pem" \
+    --crl "$P/ca.pem" --identity cn
+bad "anchor: CRL not PEM" 1 anchor add --name x --ca "$P/ca.pem" \
+    --crl "$P/garbage.pem" --identity cn
+bad "anchor: CRL file missing" 1 anchor add --name x --ca "$P/ca.pem" \
+    --crl "$P/nope.crl" --identity cn
+bad "anchor: identity ou" 1 anchor add --name x --ca "$P/ca.pem" --identity ou
+bad "anchor: name of 256 bytes" 1 anchor add --name "$LONG" --ca "$P/ca.pem" \
+    --identity cn
+bad "anchor: no --identity" 2 anchor add --name x --ca "$P/ca.pem"
+bad "anchor: no --ca" 2 anchor add --name x --identity cn
+bad "anchor: no --name" 2 anchor add --ca "$P/ca.pem" --identity cn
+bad "anchor: --crl twice" 2 anchor add --name x --ca "$P/ca.pem" \
+    --crl "$P/ca.crl" --crl "$P/ca.crl" --identity cn
+bad "anchor remove unknown" 1 anchor remove --name nope
+bad "anchor remove without --name" 2 anchor remove
+
+ok "enrolee add (fingerprint, openssl's colon form)" enrolee add \
+    --cert-fingerprint "$FP_DEV" --enrolee-id C-cert-1 --target /in-cse-1 \
+    --lifetime 600
+expect "fingerprint handle" "$(cut -d' ' -f1-3 "$T/out")" \
+    "enrolee sha256:$FP_DEV_HEX added:"
+ok "enrolee add (fingerprint, --kpm-id) --json" --json enrolee add \
+    --cert-fingerprint "$FP_DEV2" --kpm-id cam-2 --enrolee-id C-cert-2 \
+    --target /in-cse-1 --target ae-1
+expect "enrolee add fingerprint JSON" "$(jq -r '[.kpm_id, .binding,
+    .cert_fingerprint, (.anchor | tostring), (.cert_identity | tostring),
+    (.targets | join(","))] | join(" ")' "$T/out")" \
+    "cam-2 fingerprint $(printf '%s' "$FP_DEV2" | tr 'A-F' 'a-f') null null /in-cse-1,ae-1"
+ok "enrolee add (anchor, cn) --json" --json enrolee add --anchor dca \
+    --cert-identity dev-1 --enrolee-id C-cert-3 --target /in-cse-1
+expect "enrolee add anchor JSON" "$(jq -r '[.kpm_id, .binding,
+    (.cert_fingerprint | tostring), .anchor, .cert_identity] | join(" ")' "$T/out")" \
+    "dca/dev-1 anchor null dca dev-1"
+ok "enrolee add (anchor, san, --kpm-id)" enrolee add --anchor dca2 \
+    --cert-identity dev-1.example.com --kpm-id dev-1-san --enrolee-id C-cert-4 \
+    --target ae-1
+
+bad "cert enrolee: duplicate fingerprint" 1 enrolee add --cert-fingerprint \
+    "$FP_DEV_HEX" --enrolee-id x --target /in-cse-1
+bad "cert enrolee: duplicate fingerprint, other handle" 1 enrolee add \
+    --cert-fingerprint "$FP_DEV" --kpm-id other --enrolee-id x --target /in-cse-1
+bad "cert enrolee: duplicate anchor identity" 1 enrolee add --anchor dca \
+    --cert-identity dev-1 --kpm-id other --enrolee-id x --target /in-cse-1
+bad "cert enrolee: handle taken" 1 enrolee add --anchor dca --cert-identity dev-9 \
+    --kpm-id cam-2 --enrolee-id x --target /in-cse-1
+bad "cert enrolee: unknown anchor" 1 enrolee add --anchor nope \
+    --cert-identity dev-1 --enrolee-id x --target /in-cse-1
+bad "cert enrolee: unknown target" 1 enrolee add --anchor dca \
+    --cert-identity dev-9 --enrolee-id x --target nope
+bad "cert enrolee: bad fingerprint" 1 enrolee add --cert-fingerprint \
+    "$(hexkey 31)" --enrolee-id x --target /in-cse-1
+bad "cert enrolee: identity not UTF-8" 1 enrolee add --anchor dca \
+    --cert-identity "$(printf 'a\377')" --enrolee-id x --target /in-cse-1
+bad "cert enrolee: handle too long" 1 enrolee add --anchor dca \
+    --cert-identity "$(printf '%0254d' 0)" --enrolee-id x --target /in-cse-1
+bad "cert enrolee: --kpm and --cert-fingerprint" 2 enrolee add --kpm "$KPM1" \
+    --kpm-id x --cert-fingerprint "$FP" --enrolee-id x --target /in-cse-1
+bad "cert enrolee: --cert-fingerprint and --anchor" 2 enrolee add \
+    --cert-fingerprint "$FP" --anchor dca --cert-identity d --enrolee-id x \
+    --target /in-cse-1
+bad "cert enrolee: --anchor without --cert-identity" 2 enrolee add --anchor dca \
+    --enrolee-id x --target /in-cse-1
+bad "cert enrolee: --cert-identity without --anchor" 2 enrolee add \
+    --cert-identity d --enrolee-id x --target /in-cse-1
+bad "cert enrolee: no enrolee-id" 2 enrolee add --anchor dca --cert-identity d \
+    --target /in-cse-1
+
+ok "enrolee list (bindings)" enrolee list
+expect "enrolee list binding column" "$(grep -Ec " (sha256:$FP_DEV_HEX|anchor:dca/dev-1|anchor:dca2/dev-1\.example\.com)\$" "$T/out")" 3
+ok "enrolee list --json (bindings)" --json enrolee list
+expect "enrolee list JSON bindings" "$(jq -r 'map(.kpm_id + "=" + .binding) | sort |
+    join(",")' "$T/out")" \
+    "DEV3=kpm,cam-2=fingerprint,dca/dev-1=anchor,dev-1-san=anchor,sha256:$FP_DEV_HEX=fingerprint"
+expect "enrolee JSON keys" "$(jq -r '.[] | keys | join(",")' "$T/out" | sort -u)" \
+    "anchor,binding,cert_fingerprint,cert_identity,created,enrolee_id,kpm_id,lifetime_s,state"
+ok "enrolee show (fingerprint)" enrolee show --kpm-id "sha256:$FP_DEV_HEX"
+expect "enrolee show binding" "$(grep '^binding:' "$T/out")" \
+    "binding:     sha256:$FP_DEV_HEX"
+ok "enrolee show (anchor)" enrolee show --kpm-id dev-1-san
+expect "enrolee show anchor binding" "$(grep '^binding:' "$T/out")" \
+    "binding:     anchor:dca2/dev-1.example.com"
+
+bad "anchor remove while in use" 1 anchor remove --name dca
+ok "enrolee revoke (certificate handle)" enrolee revoke --kpm-id dca/dev-1
+ctl --json enrolee show --kpm-id dca/dev-1
+expect "certificate enrolee revoked" "$(jq -r '.state + " " + .binding' "$T/out")" \
+    "revoked anchor"
+ok "enrolee remove (anchor handle)" enrolee remove --kpm-id dca/dev-1
+ok "enrolee remove (fingerprint handle) --json" --json enrolee remove \
+    --kpm-id "sha256:$FP_DEV_HEX"
+expect "remove certificate enrolee JSON" "$(jq -r '.kpm_id + " " +
+    (.removed | tostring)' "$T/out")" "sha256:$FP_DEV_HEX true"
+ok "anchor remove once unused" anchor remove --name dca
+bad "anchor remove again" 1 anchor remove --name dca
+bad "anchor remove dca2 in use" 1 anchor remove --name dca2
+ok "enrolee remove dev-1-san" enrolee remove --kpm-id dev-1-san
+ok "anchor remove --json" --json anchor remove --name dca2
+expect "anchor remove JSON" "$(jq -r '.name + " " + (.removed | tostring)' \
+    "$T/out")" "dca2 true"
+ok "the freed fingerprint binds again" enrolee add --cert-fingerprint "$FP_DEV" \
+    --enrolee-id C-cert-1 --target /in-cse-1
+ctl --json anchor list
+expect "no anchors left" "$(jq length "$T/out")" 0
+if grep -qF -- "$(sed -n 2p "$P/ca.pem")" "$ALL" ||
+    grep -qF -- "$(sed -n 2p "$P/ca.crl")" "$ALL" ||
+    grep -qF -- "$(sed -n 2p "$P/ca.key")" "$ALL"; then
+	fail "PEM text in mefctl's output"; else pass "no PEM text in mefctl's output"; fi
 
 # ---- secrets ----------------------------------------------------------------------
 # No key this test made appears in anything mefctl printed, in either case.

@@ -1,7 +1,7 @@
 /*
  * test_client.c -- the client side of libmef without a network: the HTTP
- * response parser, the request writer, key files and the argument checks of the
- * public API.
+ * response parser, the request writer, key files, certificate files and the
+ * argument checks of the public API.
  *
  * The parser is fed each response whole and then one byte at a time; both runs
  * must agree, and no prefix of a valid response may be refused. Hostile input
@@ -9,6 +9,9 @@
  * heads and bodies, bytes past the end) must be refused with the documented
  * error.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +28,9 @@
 #include "client/keyfile.h"
 #include "mef/enrolee.h"
 #include "mef/fetch.h"
+#include "transport/tls_client.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/secret.h"
 
 #define OK_RESP								\
@@ -38,6 +43,55 @@
 	"{\"Status\":true}"
 
 #define KEYID_OK	"000102030405060708090A0B0C0D0E0F@mef.example.com"
+
+/*
+ * Throwaway self-signed P-256 certificates and their keys, for the file checks
+ * only (valid until 2126): A names CN=device-001, B has no CN (a URI SAN).
+ */
+static const char	cert_a_pem[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIBpzCCAU2gAwIBAgIUK1ZhhFVTrqA3pkvdg2f6inERTHAwCgYIKoZIzj0EAwIw\n"
+	"KDERMA8GA1UECgwITUVGIHRlc3QxEzARBgNVBAMMCmRldmljZS0wMDEwIBcNMjYx\n"
+	"MTI4MDEyNjM2WhgPMjEyNjExMDQwMTI2MzZaMCgxETAPBgNVBAoMCE1FRiB0ZXN0\n"
+	"MRMwEQYDVQQDDApkZXZpY2UtMDAxMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"
+	"TyU4BZTwT5azhGzjFyc2Uy2ByAs59YHy3ASRkM7xNgQ8M/H+TlN2kA17tYA5r1iS\n"
+	"TFGRkwkQ6SPtY522ScAGHqNTMFEwHQYDVR0OBBYEFFijILUcnPpygO5RbeMc22f/\n"
+	"Y9SKMB8GA1UdIwQYMBaAFFijILUcnPpygO5RbeMc22f/Y9SKMA8GA1UdEwEB/wQF\n"
+	"MAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgEKc0CS2CRwyWnbLb9gDyiapI/fphFOF3\n"
+	"lVJ5Ry+ZeTwCIQD5dzMgxh7AqbaJtcv6zbzfAEDFarFQXNNTShxhZDaO5A==\n"
+	"-----END CERTIFICATE-----\n";
+
+static const char	key_a_pem[] =
+	"-----BEGIN EC PRIVATE KEY-----\n"
+	"MHcCAQEEIEEp5bLtxJsYQv7pl+1KFBORSgEsGFVNb07mYfNq9SeDoAoGCCqGSM49\n"
+	"AwEHoUQDQgAETyU4BZTwT5azhGzjFyc2Uy2ByAs59YHy3ASRkM7xNgQ8M/H+TlN2\n"
+	"kA17tYA5r1iSTFGRkwkQ6SPtY522ScAGHg==\n"
+	"-----END EC PRIVATE KEY-----\n";
+
+static const char	cert_b_pem[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIBlzCCAT2gAwIBAgIUJgHt1T4TplWxerkY1obSTA9CIAwwCgYIKoZIzj0EAwIw\n"
+	"EzERMA8GA1UECgwITUVGIHRlc3QwIBcNMjYxMTI4MDEyNjM2WhgPMjEyNjExMDQw\n"
+	"MTI2MzZaMBMxETAPBgNVBAoMCE1FRiB0ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+	"AQcDQgAEne7jz6XJATKoBk9l+9b2EY9FOW8E9zZOFB2/0XXv63rEo+yPl7GqI9qz\n"
+	"Gkcs7csFlbYZXn5FJM7Pt+NpB1KPnKNtMGswHQYDVR0OBBYEFOdoiCvz2jxjTVZO\n"
+	"imCI5Z1BaST8MB8GA1UdIwQYMBaAFOdoiCvz2jxjTVZOimCI5Z1BaST8MA8GA1Ud\n"
+	"EwEB/wQFMAMBAf8wGAYDVR0RBBEwD4YNdXJuOmRldjpvcHM6YjAKBggqhkjOPQQD\n"
+	"AgNIADBFAiB1NBb4IDpaCZ35YwQ+QA1KGrjLRXlYELyX7LGY3tDutgIhANnBRTBe\n"
+	"0QkzutzLeH046rzDpqfaZznuS8M8GKn0Gn/c\n"
+	"-----END CERTIFICATE-----\n";
+
+static const char	key_b_pem[] =
+	"-----BEGIN EC PRIVATE KEY-----\n"
+	"MHcCAQEEIEO/wwxfY21QVlY3ZIekmhhlYlUaq+IsZjK0oovYfuwfoAoGCCqGSM49\n"
+	"AwEHoUQDQgAEne7jz6XJATKoBk9l+9b2EY9FOW8E9zZOFB2/0XXv63rEo+yPl7Gq\n"
+	"I9qzGkcs7csFlbYZXn5FJM7Pt+NpB1KPnA==\n"
+	"-----END EC PRIVATE KEY-----\n";
+
+#define CERT_A_SHA256							\
+	"3D5CB039BAEBEDF49FDC82B8D38311FF9B3E5628C3752B5A81C6E5B182A7E87B"
+#define CERT_B_SHA256							\
+	"7FE0E3FB32B28ACCB69706E63D6610307826F8B6276720CADC58E028A4F2811A"
 
 static enum mef_err
 parse_str(const char *s, int eof, struct http_resp *r)
@@ -458,6 +512,182 @@ test_api_invalid(void **state)
 	mef_answer_free(&ans);
 }
 
+/* Writes text into a new temporary file named in path (a mkstemp template). */
+static void
+temp_file(char *path, const char *text)
+{
+	int	fd;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, text);
+}
+
+static void
+test_cert_subject(void **state)
+{
+	char		a[] = "/tmp/test_client_certXXXXXX";
+	char		b[] = "/tmp/test_client_certXXXXXX";
+	char		k[] = "/tmp/test_client_keyXXXXXX";
+	char		cn[TLS_CLIENT_CN_MAX + 1], small[8];
+	char		hex[2 * TLS_CLIENT_SHA256_LEN + 1];
+	unsigned char	fp[TLS_CLIENT_SHA256_LEN];
+
+	(void)state;
+	temp_file(a, cert_a_pem);
+	temp_file(b, cert_b_pem);
+	temp_file(k, key_a_pem);
+	assert_int_equal(tls_client_cert_subject(a, cn, sizeof(cn), fp),
+	    MEF_OK);
+	assert_string_equal(cn, "device-001");
+	assert_int_equal(hex_encode(fp, sizeof(fp), 1, hex, sizeof(hex)),
+	    MEF_OK);
+	assert_string_equal(hex, CERT_A_SHA256);
+	/* A CN that does not fit is left out, never cut. */
+	assert_int_equal(tls_client_cert_subject(a, small, sizeof(small), fp),
+	    MEF_OK);
+	assert_string_equal(small, "");
+	/* No CN at all (a SAN only): "", and the fingerprint still. */
+	assert_int_equal(tls_client_cert_subject(b, cn, sizeof(cn), fp),
+	    MEF_OK);
+	assert_string_equal(cn, "");
+	assert_int_equal(hex_encode(fp, sizeof(fp), 1, hex, sizeof(hex)),
+	    MEF_OK);
+	assert_string_equal(hex, CERT_B_SHA256);
+	assert_int_equal(tls_client_cert_subject(k, cn, sizeof(cn), fp),
+	    MEF_E_INVAL);
+	assert_int_equal(tls_client_cert_subject(a, cn, 0, fp), MEF_E_INVAL);
+	assert_int_equal(tls_client_cert_subject(NULL, cn, sizeof(cn), fp),
+	    MEF_E_INVAL);
+	unlink(a);
+	unlink(b);
+	unlink(k);
+	assert_int_equal(tls_client_cert_subject(a, cn, sizeof(cn), fp),
+	    MEF_E_INVAL);
+}
+
+/* A loopback port bound but not listening: a connection is refused at once. */
+static int
+closed_port(unsigned short *pport)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*pport = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Expects mef_enrol(cfg) to fail with want and leave *penrol alone. */
+static void
+expect_enrol(const struct mef_enrol_cfg *cfg, enum mef_err want)
+{
+	struct mef_enrolment	*en = NULL;
+
+	assert_int_equal(mef_enrol(cfg, &en), want);
+	assert_null(en);
+}
+
+/*
+ * Exactly one RSPF, each complete, and files that load: all checked before a
+ * connection, which then fails (MEF_E_IO) only once everything else passed.
+ */
+static void
+test_enrol_cert_cfg(void **state)
+{
+	static const unsigned char	 key[16];
+	struct mef_enrol_cfg		 c, base;
+	char				 ca[] = "/tmp/test_client_certXXXXXX";
+	char				 cb[] = "/tmp/test_client_certXXXXXX";
+	char				 ka[] = "/tmp/test_client_keyXXXXXX";
+	char				 kb[] = "/tmp/test_client_keyXXXXXX";
+	unsigned short			 port;
+	int				 fd;
+
+	(void)state;
+	temp_file(ca, cert_a_pem);
+	temp_file(cb, cert_b_pem);
+	temp_file(ka, key_a_pem);
+	temp_file(kb, key_b_pem);
+	fd = closed_port(&port);
+	memset(&base, 0, sizeof(base));
+	base.version = MEF_ENROL_CFG_VERSION;
+	base.host = "127.0.0.1";
+	base.port = port;
+	base.fqdn = "mef.example.com";
+	base.timeout_ms = 2000;
+	c = base;
+	expect_enrol(&c, MEF_E_INVAL);			/* neither */
+	c.cert_file = ca;
+	c.key_file = ka;
+	c.kpm_id = "kpm-1";
+	expect_enrol(&c, MEF_E_INVAL);			/* both */
+	c.kpm_id = NULL;
+	c.kpm = key;
+	expect_enrol(&c, MEF_E_INVAL);
+	c.kpm = NULL;
+	c.kpm_len = sizeof(key);
+	expect_enrol(&c, MEF_E_INVAL);
+	c = base;
+	c.cert_file = ca;
+	expect_enrol(&c, MEF_E_INVAL);			/* no key */
+	c = base;
+	c.key_file = ka;
+	expect_enrol(&c, MEF_E_INVAL);			/* no certificate */
+	c = base;
+	c.ca_file = ca;
+	expect_enrol(&c, MEF_E_INVAL);			/* a CA alone */
+	c.kpm_id = "kpm-1";
+	c.kpm = key;
+	c.kpm_len = sizeof(key);
+	expect_enrol(&c, MEF_E_INVAL);			/* a CA with PSK */
+	c = base;
+	c.cert_file = "";
+	c.key_file = ka;
+	expect_enrol(&c, MEF_E_INVAL);
+	c.cert_file = ca;
+	c.ca_file = "";
+	expect_enrol(&c, MEF_E_INVAL);
+	c.ca_file = NULL;
+	c.reserved[0] = ca;
+	expect_enrol(&c, MEF_E_INVAL);
+	c = base;
+	c.cert_file = ka;		/* a key, not a certificate */
+	c.key_file = ka;
+	expect_enrol(&c, MEF_E_INVAL);
+	c.cert_file = ca;
+	c.key_file = kb;		/* not the certificate's key */
+	expect_enrol(&c, MEF_E_INVAL);
+	c.key_file = ka;
+	c.ca_file = ka;			/* no certificate in it */
+	expect_enrol(&c, MEF_E_INVAL);
+	c.ca_file = cb;
+	expect_enrol(&c, MEF_E_IO);			/* all loaded */
+	c.ca_file = NULL;
+	expect_enrol(&c, MEF_E_IO);
+	c.cert_file = cb;				/* no CN: fingerprint */
+	c.key_file = kb;
+	expect_enrol(&c, MEF_E_IO);
+	c = base;
+	c.kpm_id = "kpm-1";
+	c.kpm = key;
+	c.kpm_len = sizeof(key);
+	expect_enrol(&c, MEF_E_IO);			/* PSK as before */
+	close(fd);
+	unlink(ca);
+	unlink(cb);
+	unlink(ka);
+	unlink(kb);
+}
+
 int
 main(void)
 {
@@ -476,6 +706,8 @@ main(void)
 		cmocka_unit_test(test_request_id),
 		cmocka_unit_test(test_keyfile),
 		cmocka_unit_test(test_api_invalid),
+		cmocka_unit_test(test_cert_subject),
+		cmocka_unit_test(test_enrol_cert_cfg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,6 +189,97 @@ collect_key(void *arg, const struct store_key *k)
 	return MEF_OK;
 }
 
+static const char	*const ca_pem = "-----BEGIN CERTIFICATE-----\n"
+			    "MIIB\n-----END CERTIFICATE-----\n";
+static const char	*const crl_pem = "-----BEGIN X509 CRL-----\n"
+			    "MIIB\n-----END X509 CRL-----\n";
+
+static enum mef_err
+add_anchor(struct store *st, const char *name, enum store_identity identity,
+    const char *crl)
+{
+	struct store_anchor	a;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	a.identity = identity;
+	a.ca_pem = ca_pem;
+	a.ca_pem_len = strlen(ca_pem);
+	a.crl_pem = crl;
+	a.crl_pem_len = crl != NULL ? strlen(crl) : 0;
+	return store_anchor_add(st, &a);
+}
+
+/* A certificate Enrolee: fp non-NULL pins it, otherwise anchor/ident. */
+static enum mef_err
+add_cert_enrolee(struct store *st, const char *kpm_id, const unsigned char *fp,
+    const char *anchor, const char *ident, const struct mef_secret *kpm)
+{
+	struct store_enrolee	*e;
+	enum mef_err		 rc;
+
+	e = calloc(1, sizeof(*e));
+	assert_non_null(e);
+	snprintf(e->kpm_id, sizeof(e->kpm_id), "%s", kpm_id);
+	snprintf(e->enrolee_id, sizeof(e->enrolee_id), "C-%s", kpm_id);
+	e->lifetime_s = 600;
+	e->created = NOW;
+	snprintf(e->targets[e->ntargets++], MEF_ID_MAX + 1, "IN-CSE");
+	if (fp != NULL) {
+		e->binding = STORE_BIND_FINGERPRINT;
+		memcpy(e->fingerprint, fp, DIGEST_SHA256_LEN);
+	} else {
+		e->binding = STORE_BIND_ANCHOR;
+		snprintf(e->anchor, sizeof(e->anchor), "%s", anchor);
+		snprintf(e->cert_identity, sizeof(e->cert_identity), "%s",
+		    ident);
+	}
+	rc = store_enrolee_add(st, e, kpm, NULL, 0);
+	free(e);
+	return rc;
+}
+
+struct anchors_seen {
+	size_t	n;
+	char	names[4][MEF_ID_MAX + 1];
+	int	has_crl[4];
+	int	identity[4];
+	int	ca_ok[4];
+};
+
+static enum mef_err
+collect_anchor(void *arg, const struct store_anchor *a)
+{
+	struct anchors_seen	*as = arg;
+
+	if (as->n < 4) {
+		snprintf(as->names[as->n], MEF_ID_MAX + 1, "%s", a->name);
+		as->has_crl[as->n] = a->crl_pem != NULL;
+		as->identity[as->n] = (int)a->identity;
+		as->ca_ok[as->n] = a->ca_pem_len == strlen(ca_pem) &&
+		    memcmp(a->ca_pem, ca_pem, a->ca_pem_len) == 0 &&
+		    a->created > 0;
+	}
+	as->n++;
+	return MEF_OK;
+}
+
+static enum mef_err
+check_binding(void *arg, const struct store_enrolee *e)
+{
+	size_t	*n = arg;
+
+	if (strcmp(e->kpm_id, "fp-1") == 0 &&
+	    e->binding == STORE_BIND_FINGERPRINT && e->fingerprint[0] == 0xa1)
+		(*n)++;
+	if (strcmp(e->kpm_id, "dca/dev-9") == 0 &&
+	    e->binding == STORE_BIND_ANCHOR &&
+	    strcmp(e->anchor, "dca") == 0 &&
+	    strcmp(e->cert_identity, "dev-9.example.com") == 0)
+		(*n)++;
+	return MEF_OK;
+}
+
 static enum mef_err
 stop_cb(void *arg, const struct store_target *t)
 {
@@ -250,10 +341,12 @@ test_migrate_from_empty(void **state)
 	sqlite3_stmt	*stmt = NULL;
 
 	db = raw_open(f->path);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name IN ('enrolee', 'target', "
-	    "'enrolee_target', 'enrolment_key')"), 4);
+	    "'enrolee_target', 'enrolment_key', 'anchor')"), 5);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'enrolee_v2'"), 0);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'index' AND name = 'enrolment_key_by_enrolee'"), 1);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
@@ -266,7 +359,7 @@ test_migrate_from_empty(void **state)
 	store_close(&again);
 	assert_null(again);
 	store_close(&again);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
 	/* A newer schema than this program knows is refused. */
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
@@ -708,6 +801,317 @@ test_two_handles(void **state)
 	store_close(&st2);
 }
 
+static void
+test_anchors(void **state)
+{
+	struct fixture		*f = *state;
+	struct anchors_seen	 as;
+	struct store_anchor	 a;
+
+	memset(&as, 0, sizeof(as));
+	assert_int_equal(add_anchor(f->st, "dca", STORE_IDENTITY_CN, NULL),
+	    MEF_OK);
+	assert_int_equal(add_anchor(f->st, "b-ca", STORE_IDENTITY_SAN,
+	    crl_pem), MEF_OK);
+	assert_int_equal(add_anchor(f->st, "dca", STORE_IDENTITY_SAN, NULL),
+	    MEF_E_EXISTS);
+	assert_int_equal(add_anchor(f->st, "x", (enum store_identity)7, NULL),
+	    MEF_E_INVAL);
+	/* Fullwidth "ｄｃａ" is the same name. */
+	assert_int_equal(add_anchor(f->st, "\xef\xbd\x84\xef\xbd\x83"
+	    "\xef\xbd\x81", STORE_IDENTITY_CN, NULL), MEF_E_EXISTS);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "empty");
+	a.ca_pem = "";
+	assert_int_equal(store_anchor_add(f->st, &a), MEF_E_INVAL);
+	a.ca_pem = "A\0B";
+	a.ca_pem_len = 3;
+	assert_int_equal(store_anchor_add(f->st, &a), MEF_E_INVAL);
+
+	assert_int_equal(store_anchor_list(f->st, collect_anchor, &as), MEF_OK);
+	assert_int_equal(as.n, 2);
+	assert_string_equal(as.names[0], "b-ca");
+	assert_true(as.has_crl[0]);
+	assert_int_equal(as.identity[0], STORE_IDENTITY_SAN);
+	assert_string_equal(as.names[1], "dca");
+	assert_false(as.has_crl[1]);
+	assert_int_equal(as.identity[1], STORE_IDENTITY_CN);
+	assert_true(as.ca_ok[0] && as.ca_ok[1]);
+
+	/* An anchor in use is not removed; once its Enrolees go, it is. */
+	add_psk_target(f->st, "IN-CSE", MEF_TARGET_CSE, "p1", 1);
+	assert_int_equal(add_cert_enrolee(f->st, "dca/d", NULL, "dca", "d",
+	    NULL), MEF_OK);
+	assert_int_equal(store_anchor_remove(f->st, "dca"), MEF_E_EXISTS);
+	assert_int_equal(store_enrolee_remove(f->st, "dca/d"), MEF_OK);
+	assert_int_equal(store_anchor_remove(f->st, "dca"), MEF_OK);
+	assert_int_equal(store_anchor_remove(f->st, "dca"), MEF_E_NOTFOUND);
+	memset(&as, 0, sizeof(as));
+	assert_int_equal(store_anchor_list(f->st, collect_anchor, &as), MEF_OK);
+	assert_int_equal(as.n, 1);
+	/* A removed anchor binds nothing. */
+	assert_int_equal(add_cert_enrolee(f->st, "dca/d", NULL, "dca", "d",
+	    NULL), MEF_E_NOTFOUND);
+}
+
+static void
+test_cert_enrolees(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_enrolee	*e;
+	struct mef_secret	*kpm = key_of(0x5c, 16), *out = NULL;
+	unsigned char		 fp[DIGEST_SHA256_LEN], fp2[DIGEST_SHA256_LEN];
+	size_t			 n = 0;
+
+	e = calloc(1, sizeof(*e));
+	assert_non_null(e);
+	memset(fp, 0xa1, sizeof(fp));
+	memset(fp2, 0xb2, sizeof(fp2));
+	add_psk_target(f->st, "IN-CSE", MEF_TARGET_CSE, "p1", 1);
+	assert_int_equal(add_anchor(f->st, "dca", STORE_IDENTITY_CN, NULL),
+	    MEF_OK);
+	assert_int_equal(add_cert_enrolee(f->st, "fp-1", fp, NULL, NULL, NULL),
+	    MEF_OK);
+	/* Fullwidth "ｄｅｖ" in the identity is stored as "dev". */
+	assert_int_equal(add_cert_enrolee(f->st, "dca/dev-9", NULL, "dca",
+	    "\xef\xbd\x84\xef\xbd\x85\xef\xbd\x96-9.example.com", NULL),
+	    MEF_OK);
+
+	/* Each certificate names one Enrolee; each handle too. */
+	assert_int_equal(add_cert_enrolee(f->st, "fp-2", fp, NULL, NULL, NULL),
+	    MEF_E_EXISTS);
+	assert_int_equal(add_cert_enrolee(f->st, "other", NULL, "dca",
+	    "dev-9.example.com", NULL), MEF_E_EXISTS);
+	assert_int_equal(add_cert_enrolee(f->st, "fp-1", fp2, NULL, NULL,
+	    NULL), MEF_E_EXISTS);
+	assert_int_equal(add_cert_enrolee(f->st, "x", NULL, "nope", "d", NULL),
+	    MEF_E_NOTFOUND);
+	/* A binding takes no Kpm, and needs its own fields. */
+	assert_int_equal(add_cert_enrolee(f->st, "x", fp2, NULL, NULL, kpm),
+	    MEF_E_INVAL);
+	assert_int_equal(add_cert_enrolee(f->st, "x", NULL, "dca", "d", kpm),
+	    MEF_E_INVAL);
+	assert_int_equal(add_cert_enrolee(f->st, "x", NULL, "dca", "", NULL),
+	    MEF_E_INVAL);
+	memset(fp2, 0, sizeof(fp2));
+	assert_int_equal(add_cert_enrolee(f->st, "x", fp2, NULL, NULL, NULL),
+	    MEF_E_INVAL);
+	assert_int_equal(store_enrolee_get(f->st, "x", e, NULL),
+	    MEF_E_NOTFOUND);
+
+	assert_int_equal(store_enrolee_by_fingerprint(f->st, fp, e), MEF_OK);
+	assert_string_equal(e->kpm_id, "fp-1");
+	assert_string_equal(e->enrolee_id, "C-fp-1");
+	assert_int_equal(e->binding, STORE_BIND_FINGERPRINT);
+	assert_memory_equal(e->fingerprint, fp, sizeof(fp));
+	assert_int_equal(e->ntargets, 1);
+	assert_string_equal(e->targets[0], "IN-CSE");
+	memset(fp2, 0xb2, sizeof(fp2));
+	assert_int_equal(store_enrolee_by_fingerprint(f->st, fp2, e),
+	    MEF_E_NOTFOUND);
+
+	assert_int_equal(store_enrolee_by_anchor(f->st, "dca",
+	    "dev-9.example.com", e), MEF_OK);
+	assert_string_equal(e->kpm_id, "dca/dev-9");
+	assert_int_equal(e->binding, STORE_BIND_ANCHOR);
+	assert_string_equal(e->anchor, "dca");
+	assert_string_equal(e->cert_identity, "dev-9.example.com");
+	assert_int_equal(e->lifetime_s, 600);
+	assert_int_equal(e->ntargets, 1);
+	assert_int_equal(store_enrolee_by_anchor(f->st, "dca",
+	    "\xef\xbd\x84\xef\xbd\x85\xef\xbd\x96-9.example.com", e), MEF_OK);
+	assert_int_equal(store_enrolee_by_anchor(f->st, "dca", "dev-8", e),
+	    MEF_E_NOTFOUND);
+	assert_int_equal(store_enrolee_by_anchor(f->st, "other",
+	    "dev-9.example.com", e), MEF_E_NOTFOUND);
+	assert_int_equal(store_enrolee_by_anchor(f->st, "dca", "\xff", e),
+	    MEF_E_INVAL);
+
+	/* get and list carry the binding; no Kpm for a PSK to select. */
+	assert_int_equal(store_enrolee_get(f->st, "fp-1", e, NULL), MEF_OK);
+	assert_int_equal(e->binding, STORE_BIND_FINGERPRINT);
+	assert_int_equal(store_enrolee_get(f->st, "fp-1", e, &out),
+	    MEF_E_NOTFOUND);
+	assert_null(out);
+	assert_int_equal(add_enrolee(f->st, "psk-1", "C-p", "IN-CSE", NULL,
+	    NULL, 0), MEF_OK);
+	assert_int_equal(store_enrolee_get(f->st, "psk-1", e, NULL), MEF_OK);
+	assert_int_equal(e->binding, STORE_BIND_KPM);
+	assert_string_equal(e->anchor, "");
+	assert_int_equal(store_enrolee_list(f->st, check_binding, &n), MEF_OK);
+	assert_int_equal(n, 2);
+
+	/* Revoked: still found, flagged, for the caller to refuse. */
+	assert_int_equal(store_enrolee_revoke(f->st, "fp-1", NOW), MEF_OK);
+	assert_int_equal(store_enrolee_by_fingerprint(f->st, fp, e), MEF_OK);
+	assert_int_equal(e->is_revoked, 1);
+	assert_int_equal(store_enrolee_remove(f->st, "fp-1"), MEF_OK);
+	assert_int_equal(store_enrolee_by_fingerprint(f->st, fp, e),
+	    MEF_E_NOTFOUND);
+	/* The fingerprint is free again. */
+	assert_int_equal(add_cert_enrolee(f->st, "fp-1", fp, NULL, NULL, NULL),
+	    MEF_OK);
+	mef_secret_free(&kpm);
+	free(e);
+}
+
+/* The version 1 schema, as released: a migration must carry its rows. */
+static const char v1_ddl[] =
+    "CREATE TABLE enrolee ("
+    " kpm_id TEXT PRIMARY KEY NOT NULL,"
+    " kpm BLOB NOT NULL,"
+    " enrolee_id TEXT NOT NULL,"
+    " lifetime_s INTEGER NOT NULL CHECK (lifetime_s > 0),"
+    " is_revoked INTEGER NOT NULL DEFAULT 0,"
+    " created INTEGER NOT NULL,"
+    " revoked_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE target ("
+    " target_id TEXT PRIMARY KEY NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('cse', 'ae', 'maf')),"
+    " fqdn TEXT NOT NULL DEFAULT '',"
+    " psk_id TEXT UNIQUE,"
+    " psk BLOB,"
+    " fingerprint BLOB UNIQUE"
+    "  CHECK (fingerprint IS NULL OR length(fingerprint) = 32),"
+    " created INTEGER NOT NULL,"
+    " CHECK ((psk_id IS NULL) = (psk IS NULL)),"
+    " CHECK (psk_id IS NOT NULL OR fingerprint IS NOT NULL));"
+    "CREATE TABLE enrolee_target ("
+    " kpm_id TEXT NOT NULL"
+    "  REFERENCES enrolee (kpm_id) ON DELETE CASCADE,"
+    " target_id TEXT NOT NULL"
+    "  REFERENCES target (target_id) ON DELETE CASCADE,"
+    " suids TEXT NOT NULL,"
+    " PRIMARY KEY (kpm_id, target_id)) WITHOUT ROWID;"
+    "CREATE INDEX enrolee_target_by_target"
+    " ON enrolee_target (target_id);"
+    "CREATE TABLE enrolment_key ("
+    " keyid TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,"
+    " kpm_id TEXT NOT NULL"
+    "  REFERENCES enrolee (kpm_id) ON DELETE CASCADE,"
+    " ke BLOB NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " is_revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX enrolment_key_by_enrolee"
+    " ON enrolment_key (kpm_id, created);"
+    "PRAGMA user_version = 1;";
+
+/* Inserts one row with a wrapped key bound as ?2 (AAD aad), then ?3.. ints. */
+static void
+raw_insert_sealed(sqlite3 *db, struct wrap_kek *kek, const char *sql,
+    const char *id, const char *aad, const struct mef_secret *key)
+{
+	sqlite3_stmt	*stmt = NULL;
+	unsigned char	 blob[WRAP_BLOB_MAX];
+	size_t		 len = 0;
+
+	assert_int_equal(wrap_seal(kek, aad, key, blob, sizeof(blob), &len),
+	    MEF_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, blob, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, NOW);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+	sqlite3_finalize(stmt);
+}
+
+static void
+test_migrate_v1(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*st = NULL;
+	struct store_enrolee	*e;
+	struct store_fetch	 fe;
+	struct keys_seen	 ks;
+	struct mef_secret	*kpm = key_of(0x5c, 16), *ke = key_of(0x33, 32);
+	struct mef_secret	*psk = key_of(0x44, 32), *out = NULL;
+	unsigned char		 fp[DIGEST_SHA256_LEN];
+	char			 path[200], url[220];
+	sqlite3			*db;
+
+	e = calloc(1, sizeof(*e));
+	assert_non_null(e);
+	snprintf(path, sizeof(path), "%s/v1.db", f->dir);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, v1_ddl, NULL, NULL, NULL),
+	    SQLITE_OK);
+	raw_insert_sealed(db, f->kek, "INSERT INTO target (target_id, kind, "
+	    "psk_id, psk, created) VALUES (?1, 'cse', 'p1', ?2, ?3)",
+	    "IN-CSE", "psk:IN-CSE", psk);
+	raw_insert_sealed(db, f->kek, "INSERT INTO enrolee (kpm_id, kpm, "
+	    "enrolee_id, lifetime_s, created, is_revoked) VALUES "
+	    "(?1, ?2, 'C-old', 3600, ?3, 0)", "old-1", "kpm:old-1", kpm);
+	raw_insert_sealed(db, f->kek, "INSERT INTO enrolee (kpm_id, kpm, "
+	    "enrolee_id, lifetime_s, created, is_revoked, revoked_at) VALUES "
+	    "(?1, ?2, 'C-gone', 60, ?3, 1, 7)", "old-2", "kpm:old-2", kpm);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO enrolee_target VALUES "
+	    "('old-1', 'IN-CSE', '22')", NULL, NULL, NULL), SQLITE_OK);
+	raw_insert_sealed(db, f->kek, "INSERT INTO enrolment_key (keyid, ke, "
+	    "created, expires, kpm_id) VALUES (?1, ?2, ?3, ?3 + 3600, "
+	    "'old-1')", KEYID("1"), "ke:" KEYID("1"), ke);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(url, f->kek, &st), MEF_OK);
+	db = raw_open(path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolee"), 2);
+	/* The rebuild did not cascade to the children of enrolee. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolee_target"),
+	    1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolment_key"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolee WHERE "
+	    "binding = 'kpm'"), 2);
+	sqlite3_close(db);
+
+	assert_int_equal(store_enrolee_get(st, "old-1", e, &out), MEF_OK);
+	assert_true(mef_secret_equal(out, kpm));
+	mef_secret_free(&out);
+	assert_int_equal(e->binding, STORE_BIND_KPM);
+	assert_string_equal(e->enrolee_id, "C-old");
+	assert_int_equal(e->ntargets, 1);
+	assert_int_equal(store_enrolee_get(st, "old-2", e, NULL), MEF_OK);
+	assert_int_equal(e->is_revoked, 1);
+	assert_int_equal(e->revoked_at, 7);
+	memset(&ks, 0, sizeof(ks));
+	assert_int_equal(store_key_list(st, "old-1", collect_key, &ks), MEF_OK);
+	assert_int_equal(ks.n, 1);
+	memset(&fe, 0, sizeof(fe));
+	assert_int_equal(store_fetch_lookup(st, KEYID("1"), "IN-CSE", NOW,
+	    &fe), MEF_OK);
+	assert_true(fe.is_allowed);
+	assert_true(mef_secret_equal(fe.ke, ke));
+	store_fetch_clear(&fe);
+
+	/* The new columns and foreign keys work on the migrated file. */
+	assert_int_equal(add_cert_enrolee(st, "c-1", NULL, "dca", "d", NULL),
+	    MEF_E_NOTFOUND);
+	memset(fp, 0x5a, sizeof(fp));
+	assert_int_equal(add_cert_enrolee(st, "c-1", fp, NULL, NULL, NULL),
+	    MEF_OK);
+	assert_int_equal(store_enrolee_by_fingerprint(st, fp, e), MEF_OK);
+	assert_int_equal(store_enrolee_remove(st, "old-1"), MEF_OK);
+	memset(&ks, 0, sizeof(ks));
+	assert_int_equal(store_key_list(st, NULL, collect_key, &ks), MEF_OK);
+	assert_int_equal(ks.n, 0);
+	store_close(&st);
+	/* Opened again, it is current: no second migration. */
+	assert_int_equal(store_open(url, f->kek, &st), MEF_OK);
+	store_close(&st);
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/v1.db-wal", f->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/v1.db-shm", f->dir);
+	unlink(path);
+	mef_secret_free(&kpm);
+	mef_secret_free(&ke);
+	mef_secret_free(&psk);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -723,6 +1127,9 @@ main(void)
 		T(test_wrapped_columns),
 		T(test_wrong_kek_and_moved_blob),
 		T(test_two_handles),
+		T(test_anchors),
+		T(test_cert_enrolees),
+		T(test_migrate_v1),
 	};
 #undef T
 

@@ -2,11 +2,16 @@
  * mef-enrol.c -- the Enrolee CLI: bootstrap with a MEF and show what it
  * provisioned.
  *
- *     mef-enrol --mef HOST:PORT --fqdn FQDN --kpm-id ID
- *               (--kpm HEX | --kpm-file F)
+ *     mef-enrol --mef HOST:PORT --fqdn FQDN
+ *               (--kpm-id ID (--kpm HEX | --kpm-file F) |
+ *                --cert F --key F [--ca F])
  *               [--target TID [--kind cse|ae|maf]] [--json] [--show-key]
  *               [--connect HOST:PORT] [--timeout MS] [-v]
  *
+ * The device bootstraps with its pre-provisioned KpmId and Kpm (TLS-PSK), or
+ * with its certificate and key (PEM; mutual TLS 1.2 with ECDSA); the two are
+ * exclusive. With --ca the MEF's certificate must chain to that file and name
+ * --fqdn; without it the MEF is not verified, which only a test should do.
  * Prints KeId, EnroleeID, Lifetime and the Targets the MEF listed; with
  * --target it also derives that Target's key (Kpsa, or Km for a MAF) and prints
  * it only with --show-key. A Kpm given on the command line is wiped from argv
@@ -36,6 +41,9 @@ struct opts {
 	const char		*fqdn;
 	const char		*kpm_id;
 	const char		*kpm_file;
+	const char		*cert_file;
+	const char		*key_file;
+	const char		*ca_file;
 	const char		*target;
 	const char		*connect;
 	char			 connect_host[HOSTPORT_HOST_MAX];
@@ -49,6 +57,7 @@ struct opts {
 
 static enum mef_err	parse_kind(void *, const char *);
 static void		check_args(struct opts *);
+static void		check_rspf(const struct opts *);
 static const char	*key_name(enum mef_target_kind);
 static void		print_text(const struct opts *,
 			    const struct mef_enrolment *, const char *);
@@ -66,6 +75,9 @@ static const struct cli_opt options[] = {
 	{ "kpm-id", 0, CLI_STRING, F(kpm_id), 0, NULL, NULL },
 	{ "kpm", 0, CLI_HEXKEY, F(kpm), 0, NULL, NULL },
 	{ "kpm-file", 0, CLI_STRING, F(kpm_file), 0, NULL, NULL },
+	{ "cert", 0, CLI_STRING, F(cert_file), 0, NULL, NULL },
+	{ "key", 0, CLI_STRING, F(key_file), 0, NULL, NULL },
+	{ "ca", 0, CLI_STRING, F(ca_file), 0, NULL, NULL },
 	{ "target", 0, CLI_STRING, F(target), 0, NULL, NULL },
 	{ "kind", 0, CLI_FUNC, 0, 0, parse_kind, "cse, ae or maf" },
 	{ "json", 0, CLI_FLAG, F(json), 0, NULL, NULL },
@@ -75,9 +87,12 @@ static const struct cli_opt options[] = {
 
 /* How a failed exchange with the MEF is explained (see cli_warn_mef()). */
 static const struct cli_reason reasons[] = {
+	{ MEF_E_INVAL, "cannot use --cert, --key or --ca (not a readable PEM "
+	    "file, or the key does not match the certificate)" },
 	{ MEF_E_IO, "cannot connect to the MEF" },
-	{ MEF_E_AUTH, "TLS-PSK handshake refused (wrong or unknown "
-	    "KpmId/Kpm)" },
+	{ MEF_E_AUTH, "TLS handshake refused (wrong or unknown KpmId/Kpm, a "
+	    "certificate the MEF does not accept, or the MEF's certificate "
+	    "fails --ca or --fqdn)" },
 	{ MEF_E_TIMEOUT, "the MEF did not answer in time" },
 	{ MEF_E_PROTO, "malformed or unexpected answer from the MEF (or its "
 	    "KeId differs from ours)" },
@@ -86,8 +101,9 @@ static const struct cli_reason reasons[] = {
 
 static const struct cli cli = {
 	"mef-enrol",
-	"usage: mef-enrol --mef HOST:PORT --fqdn FQDN --kpm-id ID "
-	"(--kpm HEX | --kpm-file F)\n"
+	"usage: mef-enrol --mef HOST:PORT --fqdn FQDN\n"
+	"                 (--kpm-id ID (--kpm HEX | --kpm-file F) |\n"
+	"                  --cert F --key F [--ca F])\n"
 	"                 [--target TID [--kind cse|ae|maf]] [--json] "
 	"[--show-key]\n"
 	"                 [--connect HOST:PORT] [--timeout MS] [-v]\n",
@@ -139,12 +155,7 @@ check_args(struct opts *o)
 		cli_usage_error(&cli, "--mef is required");
 	if (o->fqdn == NULL || !is_dns_name(o->fqdn, strlen(o->fqdn)))
 		cli_usage_error(&cli, "--fqdn: a DNS name is required");
-	if (!cli_is_ident(o->kpm_id))
-		cli_usage_error(&cli, "--kpm-id: an identity of 1..%d bytes is "
-		    "required", MEF_ID_MAX);
-	if ((o->kpm == NULL) == (o->kpm_file == NULL))
-		cli_usage_error(&cli, "exactly one of --kpm and --kpm-file is "
-		    "required");
+	check_rspf(o);
 	if (o->target != NULL && !cli_is_ident(o->target))
 		cli_usage_error(&cli, "--target: an identifier of 1..%d bytes "
 		    "is required", MEF_ID_MAX);
@@ -158,6 +169,39 @@ check_args(struct opts *o)
 	    sizeof(o->connect_host), &o->connect_port) != MEF_OK)
 		cli_usage_error(&cli, "--connect: expected HOST:PORT, got '%s'",
 		    o->connect);
+}
+
+/* Either the KpmId and Kpm, or the certificate and key; never a mix. */
+static void
+check_rspf(const struct opts *o)
+{
+	int	is_psk, is_cert;
+
+	is_psk = o->kpm_id != NULL || o->kpm != NULL || o->kpm_file != NULL;
+	is_cert = o->cert_file != NULL || o->key_file != NULL ||
+	    o->ca_file != NULL;
+	if (is_psk && is_cert)
+		cli_usage_error(&cli, "--kpm-id, --kpm and --kpm-file do not "
+		    "go with --cert, --key and --ca");
+	if (!is_psk && !is_cert)
+		cli_usage_error(&cli, "--kpm-id with --kpm or --kpm-file, or "
+		    "--cert with --key, is required");
+	if (is_cert) {
+		if (o->cert_file == NULL || o->cert_file[0] == '\0' ||
+		    o->key_file == NULL || o->key_file[0] == '\0')
+			cli_usage_error(&cli, "--cert and --key (files) are "
+			    "required together%s", o->ca_file != NULL ?
+			    "; --ca needs them" : "");
+		if (o->ca_file != NULL && o->ca_file[0] == '\0')
+			cli_usage_error(&cli, "--ca: a file is required");
+		return;
+	}
+	if (!cli_is_ident(o->kpm_id))
+		cli_usage_error(&cli, "--kpm-id: an identity of 1..%d bytes is "
+		    "required", MEF_ID_MAX);
+	if ((o->kpm == NULL) == (o->kpm_file == NULL))
+		cli_usage_error(&cli, "exactly one of --kpm and --kpm-file is "
+		    "required");
 }
 
 static int
@@ -176,9 +220,15 @@ run(struct opts *o)
 	cfg.host = o->c.mef_host;
 	cfg.port = o->c.mef_port;
 	cfg.fqdn = o->fqdn;
-	cfg.kpm_id = o->kpm_id;
-	cfg.kpm = mef_secret_bytes(o->kpm);
-	cfg.kpm_len = mef_secret_len(o->kpm);
+	if (o->cert_file != NULL) {
+		cfg.cert_file = o->cert_file;
+		cfg.key_file = o->key_file;
+		cfg.ca_file = o->ca_file;
+	} else {
+		cfg.kpm_id = o->kpm_id;
+		cfg.kpm = mef_secret_bytes(o->kpm);
+		cfg.kpm_len = mef_secret_len(o->kpm);
+	}
 	cfg.timeout_ms = o->c.timeout_ms;
 	rc = mef_enrol(&cfg, &en);
 	if (rc != MEF_OK) {

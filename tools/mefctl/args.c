@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,6 +27,8 @@ static enum mef_err	key_from_text(const char *label, const char *what,
 			    struct mef_secret **pkey);
 static enum mef_err	key_file_read(const char *path, const char *what,
 			    struct mef_secret **pkey);
+static enum mef_err	file_read_all(const char *path, size_t max,
+			    char **ptext, size_t *plen);
 static int		is_space(char c);
 
 /* see mefctl.h */
@@ -125,6 +128,43 @@ args_fqdn(const char *value, char out[MEF_FQDN_MAX + 1])
 	return MEF_OK;
 }
 
+/* see mefctl.h */
+enum mef_err
+args_pem_file(const char *label, const char *path,
+    enum mef_err (*check)(const char *pem, size_t len, char *err,
+    size_t errsz), char **ptext, size_t *plen)
+{
+	char		*text = NULL, err[256];
+	size_t		 len = 0;
+	enum mef_err	 rc;
+
+	rc = file_read_all(path, STORE_PEM_MAX, &text, &len);
+	if (rc == MEF_E_TOOBIG)
+		out_error("--%s %s: larger than %d bytes", label, path,
+		    STORE_PEM_MAX);
+	else if (rc == MEF_E_IO)
+		out_error("--%s %s: %s", label, path, strerror(errno));
+	else if (rc != MEF_OK)
+		out_error("--%s %s: %s", label, path, mef_strerror(rc));
+	if (rc != MEF_OK)
+		goto out;
+	if (memchr(text, '\0', len) != NULL) {
+		out_error("--%s %s: not a PEM file (binary data)", label, path);
+		rc = MEF_E_INVAL;
+		goto out;
+	}
+	rc = check(text, len, err, sizeof(err));
+	if (rc != MEF_OK)
+		out_error("--%s %s: %s", label, path, err);
+out:
+	if (rc == MEF_OK) {
+		*ptext = text;
+		*plen = len;
+	} else
+		free(text);
+	return rc;
+}
+
 /*
  * Hex text (surrounding whitespace ignored) into a key of
  * ARGS_KEY_MIN..ARGS_KEY_MAX bytes. The message says what is wrong, never what
@@ -200,6 +240,53 @@ key_file_read(const char *path, const char *what, struct mef_secret **pkey)
 	close(fd);
 	mef_wipe(buf, sizeof(buf));
 	return rc;
+}
+
+/*
+ * The whole file, NUL-terminated, into a new buffer: MEF_E_TOOBIG past max
+ * bytes, MEF_E_IO with errno set when it cannot be read.
+ */
+static enum mef_err
+file_read_all(const char *path, size_t max, char **ptext, size_t *plen)
+{
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n = 0;
+	enum mef_err	 rc = MEF_OK;
+	int		 fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return MEF_E_IO;
+	/* One byte past max tells a file of max bytes from a larger one. */
+	buf = malloc(max + 2);
+	if (buf == NULL) {
+		close(fd);
+		return MEF_E_NOMEM;
+	}
+	while (len <= max) {
+		n = read(fd, buf + len, max + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	saved = errno;
+	if (n == -1)
+		rc = MEF_E_IO;
+	else if (len > max)
+		rc = MEF_E_TOOBIG;
+	close(fd);
+	errno = saved;
+	if (rc != MEF_OK) {
+		free(buf);
+		return rc;
+	}
+	buf[len] = '\0';
+	*ptext = buf;
+	*plen = len;
+	return MEF_OK;
 }
 
 static int

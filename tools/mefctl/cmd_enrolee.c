@@ -1,10 +1,11 @@
 /*
  * cmd_enrolee.c -- mefctl enrolee add | list | show | revoke | remove.
  *
- * add checks every value (identifiers, Kpm, lifetime, SUIDs) and that every
- * Target is registered before it writes; the store then adds the Enrolee and
- * its links in one transaction. Nothing here prints the Kpm: show reads the
- * Enrolee without it.
+ * add checks every value (identifiers, binding, lifetime, SUIDs) and that
+ * every Target is registered before it writes; the store then adds the Enrolee
+ * and its links in one transaction. The binding (Kpm or certificate) is
+ * cmd_enrolee_bind.c's. Nothing here prints the Kpm: show reads the Enrolee
+ * without it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,32 +36,38 @@ cmd_enrolee_add(struct mefctl *ctl, const struct opts *o)
 	struct store_enrolee	*e = NULL;
 	struct mef_secret	*kpm = NULL;
 	unsigned long		 suids[STORE_SUIDS_MAX];
+	char			 bind[CMD_BIND_TEXT_MAX];
 	size_t			 nsuids = 0;
 	enum mef_err		 rc;
 
-	if (opts_has(o, OPT_KPM) == opts_has(o, OPT_KPM_FILE))
-		return out_usage(ctl, "give one of --kpm and --kpm-file");
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return MEF_E_NOMEM;
-	rc = enrolee_from_opts(ctl, o, e, suids, &nsuids);
+	rc = cmd_enrolee_bind_opts(ctl, o, e, &kpm);
 	if (rc == MEF_OK)
-		rc = args_key(o, OPT_KPM, OPT_KPM_FILE, "Kpm", &kpm);
+		rc = enrolee_from_opts(ctl, o, e, suids, &nsuids);
 	if (rc == MEF_OK)
 		rc = mefctl_open_store(ctl);
 	if (rc == MEF_OK)
 		rc = enrolee_targets_known(ctl, e);
+	if (rc == MEF_OK)
+		rc = cmd_enrolee_bind_unused(ctl, e);
 	if (rc != MEF_OK)
 		goto out;
 	rc = store_enrolee_add(ctl->st, e, kpm, suids, nsuids);
 	if (rc == MEF_E_EXISTS)
-		out_error("enrolee '%s' already exists", e->kpm_id);
+		out_error("enrolee '%s' or its certificate binding already "
+		    "exists", e->kpm_id);
+	else if (rc == MEF_E_NOTFOUND && e->binding == STORE_BIND_ANCHOR)
+		out_error("unknown anchor '%s' (add it with mefctl anchor add)",
+		    e->anchor);
 	else if (rc != MEF_OK)
 		out_store_error(rc, "enrolee");
 	if (rc == MEF_OK)
 		rc = out_result(ctl, enrolee_json(e, 1), "enrolee %s added: "
-		    "EnroleeID %s, %zu target(s), lifetime %llu s\n",
-		    e->kpm_id, e->enrolee_id, e->ntargets,
+		    "EnroleeID %s, %s, %zu target(s), lifetime %llu s\n",
+		    e->kpm_id, e->enrolee_id,
+		    cmd_enrolee_bind_text(e, bind, sizeof(bind)), e->ntargets,
 		    (unsigned long long)e->lifetime_s);
 out:
 	mef_secret_free(&kpm);
@@ -77,8 +84,9 @@ cmd_enrolee_list(struct mefctl *ctl, const struct opts *o)
 
 	rc = mefctl_open_store(ctl);
 	if (rc == MEF_OK)
-		rc = out_list_begin(ctl, &lc, "%-24s %-24s %10s %-8s %s\n",
-		    "KPM-ID", "ENROLEE-ID", "LIFETIME", "STATE", "CREATED");
+		rc = out_list_begin(ctl, &lc,
+		    "%-24s %-24s %10s %-8s %-20s %s\n", "KPM-ID", "ENROLEE-ID", "LIFETIME", "STATE", "CREATED",
+		    "BINDING");
 	if (rc != MEF_OK)
 		return rc;
 	rc = store_enrolee_list(ctl->st, enrolee_list_cb, &lc);
@@ -178,7 +186,7 @@ cmd_enrolee_find(struct mefctl *ctl, const char *id, struct store_enrolee **pe)
 	return rc;
 }
 
-/* Every value of enrolee add but the Kpm, checked. */
+/* Every value of enrolee add but the binding and handle, checked. */
 static enum mef_err
 enrolee_from_opts(struct mefctl *ctl, const struct opts *o,
     struct store_enrolee *e, unsigned long *suids, size_t *pnsuids)
@@ -186,10 +194,8 @@ enrolee_from_opts(struct mefctl *ctl, const struct opts *o,
 	enum mef_err	rc;
 	size_t		i, j;
 
-	rc = args_ident("kpm-id", opts_get(o, OPT_KPM_ID), e->kpm_id);
-	if (rc == MEF_OK)
-		rc = args_ident("enrolee-id", opts_get(o, OPT_ENROLEE_ID),
-		    e->enrolee_id);
+	rc = args_ident("enrolee-id", opts_get(o, OPT_ENROLEE_ID),
+	    e->enrolee_id);
 	for (i = 0; i < o->n[OPT_TARGET] && rc == MEF_OK; i++) {
 		rc = args_ident("target", o->val[OPT_TARGET][i], e->targets[i]);
 		for (j = 0; j < i && rc == MEF_OK; j++) {
@@ -271,6 +277,10 @@ enrolee_json(const struct store_enrolee *e, int with_targets)
 	if (e->is_revoked)
 		json_object_set_new(obj, "revoked_at",
 		    json_integer(e->revoked_at));
+	if (cmd_enrolee_bind_json(obj, e) != MEF_OK) {
+		json_decref(obj);
+		return NULL;
+	}
 	if (!with_targets)
 		return obj;
 	arr = json_array();
@@ -287,25 +297,28 @@ static enum mef_err
 enrolee_list_cb(void *arg, const struct store_enrolee *e)
 {
 	struct list_ctx	*lc = arg;
-	char		 created[OUT_TIME_MAX];
+	char		 created[OUT_TIME_MAX], bind[CMD_BIND_TEXT_MAX];
 
 	if (lc->arr != NULL)
 		return json_array_append_new(lc->arr, enrolee_json(e, 0)) == 0 ?
 		    MEF_OK : MEF_E_NOMEM;
-	printf("%-24s %-24s %10llu %-8s %s\n", e->kpm_id, e->enrolee_id,
+	printf("%-24s %-24s %10llu %-8s %-20s %s\n", e->kpm_id, e->enrolee_id,
 	    (unsigned long long)e->lifetime_s,
 	    e->is_revoked ? "revoked" : "active",
-	    out_time(e->created, created, sizeof(created)));
+	    out_time(e->created, created, sizeof(created)),
+	    cmd_enrolee_bind_text(e, bind, sizeof(bind)));
 	return MEF_OK;
 }
 
 static void
 enrolee_print(const struct store_enrolee *e)
 {
-	char	t[OUT_TIME_MAX];
+	char	t[OUT_TIME_MAX], bind[CMD_BIND_TEXT_MAX];
 	size_t	i;
 
 	printf("kpm-id:      %s\n", e->kpm_id);
+	printf("binding:     %s\n", cmd_enrolee_bind_text(e, bind,
+	    sizeof(bind)));
 	printf("enrolee-id:  %s\n", e->enrolee_id);
 	printf("lifetime:    %llu s\n", (unsigned long long)e->lifetime_s);
 	printf("state:       %s", e->is_revoked ? "revoked" : "active");

@@ -21,14 +21,22 @@
 
 static const struct verb verbs[] = {
 	{ "enrolee", "add", cmd_enrolee_add,
-	    B(KPM_ID) | B(KPM) | B(KPM_FILE) | B(ENROLEE_ID) | B(TARGET) |
-	    B(LIFETIME) | B(SUID),
-	    B(KPM_ID) | B(ENROLEE_ID) | B(TARGET), B(TARGET) | B(SUID), 0,
-	    VERB_CONFIG,
+	    B(KPM_ID) | B(KPM) | B(KPM_FILE) | B(CERT_FP) | B(ANCHOR) |
+	    B(CERT_IDENTITY) | B(ENROLEE_ID) | B(TARGET) | B(LIFETIME) |
+	    B(SUID),
+	    B(ENROLEE_ID) | B(TARGET), B(TARGET) | B(SUID), 0, VERB_CONFIG,
 	    "enrolee add --kpm-id ID (--kpm HEX | --kpm-file F) "
 	    "--enrolee-id EID\n"
 	    "                --target TID [--target TID ...] "
-	    "[--lifetime SECONDS] [--suid N ...]" },
+	    "[--lifetime SECONDS] [--suid N ...]\n"
+	    "  mefctl enrolee add --cert-fingerprint SHA256HEX [--kpm-id ID] "
+	    "--enrolee-id EID\n"
+	    "                --target TID ... [--lifetime SECONDS] "
+	    "[--suid N ...]\n"
+	    "  mefctl enrolee add --anchor NAME --cert-identity ID "
+	    "[--kpm-id ID] --enrolee-id EID\n"
+	    "                --target TID ... [--lifetime SECONDS] "
+	    "[--suid N ...]" },
 	{ "enrolee", "list", cmd_enrolee_list, 0, 0, 0, 0, VERB_CONFIG,
 	    "enrolee list" },
 	{ "enrolee", "show", cmd_enrolee_show, B(KPM_ID), B(KPM_ID), 0, 0,
@@ -37,6 +45,14 @@ static const struct verb verbs[] = {
 	    VERB_CONFIG, "enrolee revoke --kpm-id ID" },
 	{ "enrolee", "remove", cmd_enrolee_remove, B(KPM_ID), B(KPM_ID), 0, 0,
 	    VERB_CONFIG, "enrolee remove --kpm-id ID" },
+	{ "anchor", "add", cmd_anchor_add,
+	    B(NAME) | B(CA) | B(CRL) | B(IDENTITY),
+	    B(NAME) | B(CA) | B(IDENTITY), 0, 0, VERB_CONFIG,
+	    "anchor add --name NAME --ca F [--crl F] --identity cn|san" },
+	{ "anchor", "list", cmd_anchor_list, 0, 0, 0, 0, VERB_CONFIG,
+	    "anchor list" },
+	{ "anchor", "remove", cmd_anchor_remove, B(NAME), B(NAME), 0, 0,
+	    VERB_CONFIG, "anchor remove --name NAME" },
 	{ "target", "add", cmd_target_add,
 	    B(ID) | B(KIND) | B(FQDN) | B(PSK_ID) | B(PSK) | B(PSK_FILE) |
 	    B(CERT_FP), B(ID), 0, 0, VERB_CONFIG,
@@ -255,6 +271,11 @@ usage(FILE *fp)
 	for (i = 0; i < NVERBS; i++)
 		fprintf(fp, "  mefctl %s\n", verbs[i].synopsis);
 	fprintf(fp, "\nKpm and PSK: 16 to 64 bytes in hex (files: hex, "
-	    "surrounding whitespace ignored).\nKey bytes are never printed. "
+	    "surrounding whitespace ignored).\nA certificate Enrolee is bound "
+	    "by its certificate's SHA-256 fingerprint (colons\nallowed), or by "
+	    "a trust anchor (a device CA in PEM, with optional PEM CRLs) and\n"
+	    "the identity in its certificate (subject CN or a SAN, per anchor);"
+	    " its --kpm-id\nhandle defaults to sha256:<hex> or "
+	    "<anchor>/<identity>.\nKey bytes are never printed. "
 	    "Exit status: 0 success, 1 error, 2 usage.\n");
 }

@@ -46,6 +46,12 @@ enum opt_id {
 	OPT_PSK,
 	OPT_PSK_FILE,
 	OPT_CERT_FP,
+	OPT_ANCHOR,
+	OPT_CERT_IDENTITY,
+	OPT_NAME,
+	OPT_CA,
+	OPT_CRL,
+	OPT_IDENTITY,
 	OPT_COUNT
 };
 
@@ -126,6 +132,14 @@ enum mef_err	args_u64(const char *label, const char *value, uint64_t min,
 enum mef_err	args_fingerprint(const char *value,
 		    unsigned char fp[DIGEST_SHA256_LEN]);
 enum mef_err	args_fqdn(const char *value, char out[MEF_FQDN_MAX + 1]);
+/*
+ * The file at path (option label), at most STORE_PEM_MAX bytes, into a new
+ * NUL-terminated *ptext the caller frees; check (crypto/x509_check.h) must
+ * accept it.
+ */
+enum mef_err	args_pem_file(const char *label, const char *path,
+		    enum mef_err (*check)(const char *pem, size_t len,
+		    char *err, size_t errsz), char **ptext, size_t *plen);
 
 /* out.c */
 void		out_error(const char *fmt, ...)
@@ -181,6 +195,27 @@ enum mef_err	cmd_enrolee_remove(struct mefctl *ctl, const struct opts *o);
 /* The Enrolee id (without its Kpm) into a new *pe; says when there is none. */
 enum mef_err	cmd_enrolee_find(struct mefctl *ctl, const char *id,
 		    struct store_enrolee **pe);
+/*
+ * The binding of enrolee add: exactly one of --kpm/--kpm-file (into *pkpm),
+ * --cert-fingerprint, or --anchor with --cert-identity; sets e->binding, its
+ * fields and e->kpm_id (--kpm-id, or the certificate handle "sha256:<hex>" or
+ * "<anchor>/<identity>").
+ */
+enum mef_err	cmd_enrolee_bind_opts(struct mefctl *ctl, const struct opts *o,
+		    struct store_enrolee *e, struct mef_secret **pkpm);
+/* Clear messages for a handle, fingerprint or anchor identity already taken. */
+enum mef_err	cmd_enrolee_bind_unused(struct mefctl *ctl,
+		    const struct store_enrolee *e);
+/* Adds "binding", "cert_fingerprint", "anchor", "cert_identity" to obj. */
+enum mef_err	cmd_enrolee_bind_json(json_t *obj,
+		    const struct store_enrolee *e);
+/* "kpm", "sha256:<hex>" or "anchor:<name>/<identity>" into buf. */
+const char	*cmd_enrolee_bind_text(const struct store_enrolee *e, char *buf,
+		    size_t bufsz);
+#define CMD_BIND_TEXT_MAX	(2 * MEF_ID_MAX + 16)
+enum mef_err	cmd_anchor_add(struct mefctl *ctl, const struct opts *o);
+enum mef_err	cmd_anchor_list(struct mefctl *ctl, const struct opts *o);
+enum mef_err	cmd_anchor_remove(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_target_add(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_target_list(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_target_remove(struct mefctl *ctl, const struct opts *o);

@@ -28,6 +28,12 @@ static const struct {
 	[OPT_PSK] = { "psk", 1 },
 	[OPT_PSK_FILE] = { "psk-file", 0 },
 	[OPT_CERT_FP] = { "cert-fingerprint", 0 },
+	[OPT_ANCHOR] = { "anchor", 0 },
+	[OPT_CERT_IDENTITY] = { "cert-identity", 0 },
+	[OPT_NAME] = { "name", 0 },
+	[OPT_CA] = { "ca", 0 },
+	[OPT_CRL] = { "crl", 0 },
+	[OPT_IDENTITY] = { "identity", 0 },
 };
 
 static int		opt_lookup(const char *name, size_t len);
