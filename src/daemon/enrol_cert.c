@@ -2,7 +2,7 @@
  * enrol_cert.c -- the certificate RSPF (TS-0003 8.3.2.2): which Enrolee a client
  * certificate belongs to.
  *
- * Two bindings, tried in this order: a certificate pinned by its SHA-256 fingerprint
+ * Only ECDSA P-256 certificates are considered. Two bindings, tried in this order: a certificate pinned by its SHA-256 fingerprint
  * (then only its validity period is checked: the pin replaces the chain), or a
  * certificate that verifies under one of the trust anchors in the store (with their
  * CRLs) and whose identity (subject CN or SAN, as the anchor says) names an Enrolee
@@ -61,7 +61,10 @@ find_enrolee(struct conn *c, const struct tls_peer_cert *pc,
 	enum mef_err		 rc;
 	size_t			 i;
 
-	rc = tls_peer_cert_fingerprint(pc, fp);
+	/* TS-0003 10.2: ECDSA certificates on P-256, nothing else. */
+	rc = tls_peer_cert_is_p256(pc);
+	if (rc == MEF_OK)
+		rc = tls_peer_cert_fingerprint(pc, fp);
 	if (rc != MEF_OK)
 		return rc;
 	rc = store_enrolee_by_fingerprint(c->worker->store, fp, e);

@@ -34,6 +34,22 @@ tls_peer_cert_fingerprint(const struct tls_peer_cert *pc,
 
 /* see tls_peer_cert.h */
 enum mef_err
+tls_peer_cert_is_p256(const struct tls_peer_cert *pc)
+{
+	EVP_PKEY	*pk = X509_get0_pubkey(pc->leaf);
+	char		 group[32];
+	size_t		 len = 0;
+	int		 ok;
+
+	ok = pk != NULL && EVP_PKEY_is_a(pk, "EC") &&
+	    EVP_PKEY_get_group_name(pk, group, sizeof(group), &len) == 1 &&
+	    strcmp(group, "prime256v1") == 0;
+	ERR_clear_error();
+	return ok ? MEF_OK : MEF_E_AUTH;
+}
+
+/* see tls_peer_cert.h */
+enum mef_err
 tls_peer_cert_in_validity(const struct tls_peer_cert *pc)
 {
 	if (X509_cmp_current_time(X509_get0_notBefore(pc->leaf)) >= 0 ||

@@ -27,6 +27,8 @@ enum tls_identity_kind {
 /* The SHA-256 of the certificate's DER encoding. */
 enum mef_err	tls_peer_cert_fingerprint(const struct tls_peer_cert *pc,
 		    unsigned char fp[TLS_FINGERPRINT_LEN]);
+/* MEF_OK when the certificate's key is ECDSA on P-256, MEF_E_AUTH otherwise. */
+enum mef_err	tls_peer_cert_is_p256(const struct tls_peer_cert *pc);
 /* MEF_OK when now is within notBefore..notAfter, MEF_E_AUTH otherwise. */
 enum mef_err	tls_peer_cert_in_validity(const struct tls_peer_cert *pc);
 /*

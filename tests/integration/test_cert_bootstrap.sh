@@ -17,6 +17,8 @@ pki_dev devca devcrl device-crl
 pki_dev rogue fake42 device-42
 pki_selfsigned pinned device-pinned
 pki_selfsigned stranger device-stranger
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/rsa.key" -out "$P/rsa.pem" -days 2 \
+    -subj /CN=device-rsa 2>/dev/null
 openssl ca -batch -config "$P/devca.cnf" -revoke "$P/devcrl.pem" >/dev/null 2>&1
 openssl ca -batch -config "$P/devca.cnf" -gencrl -out "$P/devca.crl" >/dev/null 2>&1 ||
     fail "gencrl"
@@ -33,6 +35,8 @@ PSK=$(hexkey 32)
 check "target" mefctl target add --id /in-cse-1 --psk-id in-cse-1 --psk "$PSK"
 check "pinned Enrolee" mefctl enrolee add --cert-fingerprint "$(pki_fp "$P/pinned.pem")" \
     --enrolee-id C-pinned --target /in-cse-1
+check "RSA-key Enrolee registered" mefctl enrolee add --cert-fingerprint \
+    "$(pki_fp "$P/rsa.pem")" --enrolee-id C-rsa --target /in-cse-1
 check "anchor (CN, with CRL)" mefctl anchor add --name devca --ca "$P/devca.pem" \
     --crl "$P/devca.crl" --identity cn
 check "anchor (SAN)" mefctl anchor add --name devca-san --ca "$P/devca.pem" --identity san
@@ -65,6 +69,7 @@ check_fails "not yet valid certificate refused" cenrol devfut
 check_fails "certificate revoked by the CRL refused" cenrol devcrl
 check_fails "wrongly signed certificate refused" cenrol fake42
 check_fails "unknown certificate refused" cenrol stranger
+check_fails "a pinned RSA certificate is refused (P-256 only)" cenrol rsa
 check "revoke the pinned Enrolee" mefctl enrolee revoke \
     --kpm-id "sha256:$(pki_fp "$P/pinned.pem" | tr 'A-F' 'a-f')"
 check_fails "revoked Enrolee refused" cenrol pinned
