@@ -8,6 +8,11 @@ JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
+# bench-cert: certificate against PSK bootstraps in one run.
+.PHONY: bench-cert
+bench-cert: build
+	sh bench/cert.sh $(BUILD)
+
 .PHONY: all deps build build-asan test test-fast test-asan run install clean \
     bench-quick bench-gate
 

@@ -27,6 +27,9 @@ static enum mef_err	id_arg(const struct store *st, const char *in,
 			    char out[ID_SIZE]);
 static enum mef_err	enrolee_norm(const struct store_enrolee *e,
 			    struct store_enrolee *n);
+static enum mef_err	enrolee_tmpl_norm(const struct store_enrolee *tmpl,
+			    const struct store_new_enrolee *row,
+			    struct store_enrolee *t);
 static enum mef_err	binding_norm(const struct store_enrolee *e,
 			    const struct mef_secret *kpm,
 			    struct store_enrolee *n);
@@ -86,6 +89,52 @@ store_enrolee_add(struct store *st, const struct store_enrolee *e,
 	if (rc == MEF_OK)
 		rc = st->ops->enrolee_add(st, n, kpm, suids, nsuids);
 	free(n);
+	return rc;
+}
+
+/* see store.h */
+enum mef_err
+store_enrolee_add_batch(struct store *st, const struct store_enrolee *tmpl,
+    const struct store_new_enrolee *es, size_t n, const unsigned long *suids,
+    size_t nsuids)
+{
+	struct store_enrolee	*t = NULL;
+	struct store_new_enrolee *rows = NULL;
+	char			(*ids)[2][ID_SIZE] = NULL;
+	enum mef_err		 rc = MEF_OK;
+	size_t			 i;
+
+	if (st == NULL || tmpl == NULL || (n > 0 && es == NULL) ||
+	    tmpl->binding != STORE_BIND_KPM || nsuids > STORE_SUIDS_MAX ||
+	    (nsuids > 0 && suids == NULL) || tmpl->lifetime_s == 0 ||
+	    tmpl->lifetime_s > (uint64_t)INT64_MAX)
+		return MEF_E_INVAL;
+	if (n == 0)
+		return MEF_OK;
+	t = malloc(sizeof(*t));
+	rows = calloc(n, sizeof(*rows));
+	ids = calloc(n, sizeof(*ids));
+	if (t == NULL || rows == NULL || ids == NULL) {
+		rc = MEF_E_NOMEM;
+		goto out;
+	}
+	/* The template's own IDs are ignored: row 0's stand in for them. */
+	rc = enrolee_tmpl_norm(tmpl, &es[0], t);
+	for (i = 0; i < n && rc == MEF_OK; i++) {
+		rows[i].kpm = es[i].kpm;
+		rc = es[i].kpm != NULL ? id_norm(es[i].kpm_id, ids[i][0]) :
+		    MEF_E_INVAL;
+		if (rc == MEF_OK)
+			rc = id_norm(es[i].enrolee_id, ids[i][1]);
+		rows[i].kpm_id = ids[i][0];
+		rows[i].enrolee_id = ids[i][1];
+	}
+	if (rc == MEF_OK)
+		rc = st->ops->enrolee_add_batch(st, t, rows, n, suids, nsuids);
+out:
+	free(t);
+	free(rows);
+	free(ids);
 	return rc;
 }
 
@@ -414,6 +463,35 @@ enrolee_norm(const struct store_enrolee *e, struct store_enrolee *n)
 	n->ntargets = e->ntargets;
 	n->lifetime_s = e->lifetime_s;
 	n->created = e->created > 0 ? e->created : clock_wall_s();
+	return rc;
+}
+
+/* The normalised template of a batch, with row's IDs in place of its own. */
+static enum mef_err
+enrolee_tmpl_norm(const struct store_enrolee *tmpl,
+    const struct store_new_enrolee *row, struct store_enrolee *t)
+{
+	struct store_enrolee	*e;
+	enum mef_err		 rc;
+
+	e = malloc(sizeof(*e));
+	if (e == NULL)
+		return MEF_E_NOMEM;
+	*e = *tmpl;
+	rc = row->kpm_id != NULL && row->enrolee_id != NULL &&
+	    strnlen(row->kpm_id, ID_SIZE) < ID_SIZE &&
+	    strnlen(row->enrolee_id, ID_SIZE) < ID_SIZE ? MEF_OK : MEF_E_INVAL;
+	if (rc == MEF_OK) {
+		memcpy(e->kpm_id, row->kpm_id, strlen(row->kpm_id) + 1);
+		memcpy(e->enrolee_id, row->enrolee_id,
+		    strlen(row->enrolee_id) + 1);
+		memset(e->fingerprint, 0, sizeof(e->fingerprint));
+		e->anchor[0] = e->cert_identity[0] = '\0';
+		rc = enrolee_norm(e, t);
+	}
+	if (rc == MEF_OK)
+		rc = binding_norm(e, row->kpm, t);
+	free(e);
 	return rc;
 }
 

@@ -112,6 +112,13 @@ struct store_new_key {
 	int64_t			 expires;
 };
 
+/* A new PSK Enrolee for store_enrolee_add_batch(): what differs per row. */
+struct store_new_enrolee {
+	const char		*kpm_id;
+	const char		*enrolee_id;
+	const struct mef_secret	*kpm;
+};
+
 struct store;
 
 struct store_ops {
@@ -123,6 +130,10 @@ struct store_ops {
 	enum mef_err	(*enrolee_add)(struct store *st,
 			    const struct store_enrolee *e,
 			    const struct mef_secret *kpm,
+			    const unsigned long *suids, size_t nsuids);
+	enum mef_err	(*enrolee_add_batch)(struct store *st,
+			    const struct store_enrolee *tmpl,
+			    const struct store_new_enrolee *es, size_t n,
 			    const unsigned long *suids, size_t nsuids);
 	enum mef_err	(*enrolee_get)(struct store *st, const char *kpm_id,
 			    struct store_enrolee *pe, struct mef_secret **pkpm);
@@ -198,6 +209,19 @@ void		store_close(struct store **pst);
 enum mef_err	store_enrolee_add(struct store *st, const struct store_enrolee *e,
 		    const struct mef_secret *kpm, const unsigned long *suids,
 		    size_t nsuids);
+/*
+ * Adds n Enrolees bound by Kpm in one transaction, for bulk provisioning (the
+ * bench populator): row i takes its KpmId, EnroleeID and Kpm from es[i], and
+ * its Targets, lifetime and creation time from tmpl, whose binding must be
+ * STORE_BIND_KPM and whose kpm_id, enrolee_id and certificate fields are
+ * ignored. suids as for store_enrolee_add(). All or nothing: MEF_E_EXISTS when
+ * a KpmId is taken, MEF_E_NOTFOUND when a Target is unknown. Nothing is kept:
+ * every argument is copied or only read.
+ */
+enum mef_err	store_enrolee_add_batch(struct store *st,
+		    const struct store_enrolee *tmpl,
+		    const struct store_new_enrolee *es, size_t n,
+		    const unsigned long *suids, size_t nsuids);
 /*
  * Reads an Enrolee and its Targets. pkpm may be NULL; otherwise it gets the unwrapped
  * Kpm. MEF_E_NOTFOUND when there is no such KpmId, and also when pkpm is non-NULL and

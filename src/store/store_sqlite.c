@@ -109,6 +109,7 @@ const struct store_ops store_sqlite_ops = {
 	.open = sq_open,
 	.close = sq_close,
 	.enrolee_add = store_sqlite_enrolee_add,
+	.enrolee_add_batch = store_sqlite_enrolee_add_batch,
 	.enrolee_get = store_sqlite_enrolee_get,
 	.enrolee_list = store_sqlite_enrolee_list,
 	.enrolee_revoke = store_sqlite_enrolee_revoke,

@@ -85,6 +85,10 @@ enum mef_err	 store_sqlite_schema_migrate(sqlite3 *db);
 enum mef_err	 store_sqlite_enrolee_add(struct store *st,
 		    const struct store_enrolee *e, const struct mef_secret *kpm,
 		    const unsigned long *suids, size_t nsuids);
+enum mef_err	 store_sqlite_enrolee_add_batch(struct store *st,
+		    const struct store_enrolee *tmpl,
+		    const struct store_new_enrolee *es, size_t n,
+		    const unsigned long *suids, size_t nsuids);
 enum mef_err	 store_sqlite_enrolee_get(struct store *st, const char *kpm_id,
 		    struct store_enrolee *pe, struct mef_secret **pkpm);
 enum mef_err	 store_sqlite_enrolee_list(struct store *st,

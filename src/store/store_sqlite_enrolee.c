@@ -5,7 +5,8 @@
  * or, for a certificate Enrolee, no Kpm and the fingerprint or anchor and
  * identity it is bound to) and one row of enrolee_target per Target it may be
  * provisioned for. Adding is one transaction, so an unknown Target or anchor
- * leaves nothing behind. Arguments arrive checked and normalised by store.c.
+ * leaves nothing behind; a batch (bulk provisioning) is one transaction for
+ * all its rows. Arguments arrive checked and normalised by store.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,6 +27,10 @@ static enum mef_err	enrolee_binding_row(sqlite3_stmt *stmt,
 			    struct store_enrolee *e);
 static void		enrolee_bind(sqlite3_stmt *stmt,
 			    const struct store_enrolee *e);
+static enum mef_err	enrolee_insert(struct store_sqlite *s,
+			    const struct store_enrolee *e,
+			    const struct store_new_enrolee *row,
+			    const char *suids_text);
 static enum mef_err	enrolee_one(struct store_sqlite *s,
 			    sqlite3_stmt *stmt, struct store_enrolee *pe);
 static enum mef_err	enrolee_links(struct store_sqlite *s,
@@ -42,46 +47,47 @@ store_sqlite_enrolee_add(struct store *st, const struct store_enrolee *e,
     const struct mef_secret *kpm, const unsigned long *suids, size_t nsuids)
 {
 	struct store_sqlite	*s = (struct store_sqlite *)st;
-	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_ENROLEE_INSERT);
-	unsigned char		 blob[WRAP_BLOB_MAX];
+	struct store_new_enrolee row = { e->kpm_id, e->enrolee_id, kpm };
 	char			 suids_text[SQ_SUIDS_TEXT_MAX];
-	size_t			 blob_len = 0;
 	enum mef_err		 rc;
-	int			 src, in_tx = 0;
 
 	rc = suids_format(suids, nsuids, suids_text, sizeof(suids_text));
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_BEGIN);
 	if (rc != MEF_OK)
-		goto out;
-	if (kpm != NULL)
-		rc = store_sqlite_seal(s, "kpm", e->kpm_id, kpm, blob,
-		    sizeof(blob), &blob_len);
+		return rc;
+	rc = enrolee_insert(s, e, &row, nsuids > 0 ? suids_text : NULL);
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_COMMIT);
 	if (rc != MEF_OK)
-		goto out;
-	rc = store_sqlite_exec(s, SQ_BEGIN);
-	if (rc != MEF_OK)
-		goto out;
-	in_tx = 1;
-	store_sqlite_bind_text(stmt, 1, e->kpm_id);
-	if (kpm != NULL)
-		sqlite3_bind_blob(stmt, 2, blob, (int)blob_len, SQLITE_STATIC);
-	store_sqlite_bind_text(stmt, 3, e->enrolee_id);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)e->lifetime_s);
-	sqlite3_bind_int64(stmt, 5, e->created);
-	enrolee_bind(stmt, e);
-	src = sqlite3_step(stmt);
-	if (src != SQLITE_DONE)
-		rc = store_sqlite_err(s, src, "insert enrolee");
-	store_sqlite_done(stmt);
-	if (rc != MEF_OK)
-		goto out;
-	rc = enrolee_links(s, e->kpm_id, nsuids > 0 ? suids_text : NULL, e);
-	if (rc != MEF_OK)
-		goto out;
-	rc = store_sqlite_exec(s, SQ_COMMIT);
-out:
-	if (rc != MEF_OK && in_tx)
 		store_sqlite_exec(s, SQ_ROLLBACK);
-	mef_wipe(blob, sizeof(blob));
+	return rc;
+}
+
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_enrolee_add_batch(struct store *st,
+    const struct store_enrolee *tmpl, const struct store_new_enrolee *es,
+    size_t n, const unsigned long *suids, size_t nsuids)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	char			 suids_text[SQ_SUIDS_TEXT_MAX];
+	enum mef_err		 rc;
+	size_t			 i;
+
+	rc = suids_format(suids, nsuids, suids_text, sizeof(suids_text));
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_BEGIN);
+	if (rc != MEF_OK)
+		return rc;
+	/* One COMMIT, so one WAL fsync, for the whole batch. */
+	for (i = 0; i < n && rc == MEF_OK; i++)
+		rc = enrolee_insert(s, tmpl, &es[i],
+		    nsuids > 0 ? suids_text : NULL);
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_COMMIT);
+	if (rc != MEF_OK)
+		store_sqlite_exec(s, SQ_ROLLBACK);
 	return rc;
 }
 
@@ -242,6 +248,43 @@ store_sqlite_enrolee_by_anchor(struct store *st, const char *anchor,
 	store_sqlite_bind_text(stmt, 1, anchor);
 	store_sqlite_bind_text(stmt, 2, identity);
 	return enrolee_one(s, stmt, pe);
+}
+
+/*
+ * One Enrolee row (KpmId, EnroleeID and Kpm from row, the rest from e) and its
+ * links, inside the caller's transaction. suids_text NULL: the defaults.
+ */
+static enum mef_err
+enrolee_insert(struct store_sqlite *s, const struct store_enrolee *e,
+    const struct store_new_enrolee *row, const char *suids_text)
+{
+	sqlite3_stmt	*stmt = store_sqlite_stmt(s, SQ_ENROLEE_INSERT);
+	unsigned char	 blob[WRAP_BLOB_MAX];
+	size_t		 blob_len = 0;
+	enum mef_err	 rc = MEF_OK;
+	int		 src;
+
+	if (row->kpm != NULL)
+		rc = store_sqlite_seal(s, "kpm", row->kpm_id, row->kpm, blob,
+		    sizeof(blob), &blob_len);
+	if (rc != MEF_OK)
+		goto out;
+	store_sqlite_bind_text(stmt, 1, row->kpm_id);
+	if (row->kpm != NULL)
+		sqlite3_bind_blob(stmt, 2, blob, (int)blob_len, SQLITE_STATIC);
+	store_sqlite_bind_text(stmt, 3, row->enrolee_id);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)e->lifetime_s);
+	sqlite3_bind_int64(stmt, 5, e->created);
+	enrolee_bind(stmt, e);
+	src = sqlite3_step(stmt);
+	if (src != SQLITE_DONE)
+		rc = store_sqlite_err(s, src, "insert enrolee");
+	store_sqlite_done(stmt);
+	if (rc == MEF_OK)
+		rc = enrolee_links(s, row->kpm_id, suids_text, e);
+out:
+	mef_wipe(blob, sizeof(blob));
+	return rc;
 }
 
 /* Steps a bound single-row Enrolee query, then reads the Targets. */
