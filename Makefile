@@ -8,11 +8,6 @@ JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
-# bench-cert: certificate against PSK bootstraps in one run.
-.PHONY: bench-cert
-bench-cert: build
-	sh bench/cert.sh $(BUILD)
-
 .PHONY: all deps build build-asan test test-fast test-asan run install clean \
     bench-quick bench-gate
 
@@ -56,6 +51,11 @@ bench-quick: build
 # each against the upstream directly.
 bench-gate: build
 	sh bench/gate.sh $(BUILD)
+
+# bench-cert: certificate against PSK bootstraps in one run.
+.PHONY: bench-cert
+bench-cert: build
+	sh bench/cert.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD)
