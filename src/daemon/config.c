@@ -77,6 +77,7 @@ static const struct ini_rule rules[] = {
 	{ INI_TOGETHER, "target", "cert", "key", NULL, NULL },
 	{ INI_TOGETHER, "bootstrap", "cert", "key", NULL, NULL },
 	{ INI_NEEDS, "bootstrap", "listen_cert", "cert", "key", NULL },
+	{ INI_NEEDS, "bootstrap", "cert", "listen_cert", NULL, NULL },
 	{ INI_NEEDS, "target", "client_ca", "cert", "key", NULL },
 };
 
@@ -99,7 +100,19 @@ config_defaults(struct mef_config *cfg)
 enum mef_err
 config_load(const char *path, struct mef_config *cfg, char *err, size_t errsz)
 {
-	return ini_schema_load(&schema, path, cfg, err, errsz);
+	enum mef_err	rc;
+
+	rc = ini_schema_load(&schema, path, cfg, err, errsz);
+	if (rc != MEF_OK)
+		return rc;
+	/* SO_REUSEPORT would let two listeners share one address and split it. */
+	if (strcmp(cfg->boot_listen, cfg->target_listen) == 0 ||
+	    strcmp(cfg->boot_listen, cfg->boot_listen_cert) == 0 ||
+	    strcmp(cfg->target_listen, cfg->boot_listen_cert) == 0) {
+		snprintf(err, errsz, "%s: two listeners on one address", path);
+		return MEF_E_CONFIG;
+	}
+	return MEF_OK;
 }
 
 /* see config.h */

@@ -15,6 +15,7 @@
 
 #include "daemon/conn.h"
 #include "transport/tls_peer_cert.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 #define ANCHOR_MATCH_MAX	8
@@ -91,6 +92,20 @@ find_enrolee(struct conn *c, const struct tls_peer_cert *pc,
 	return rc;
 }
 
+/* A refused certificate is logged by its fingerprint ("cert-sha256:<hex>"). */
+static void
+unknown_name(const struct tls_peer_cert *pc, char *out, size_t outsz)
+{
+	unsigned char	fp[TLS_FINGERPRINT_LEN];
+	char		hex[2 * TLS_FINGERPRINT_LEN + 1];
+
+	if (tls_peer_cert_fingerprint(pc, fp) != MEF_OK ||
+	    hex_encode(fp, sizeof(fp), 0, hex, sizeof(hex)) != MEF_OK)
+		snprintf(out, outsz, "(certificate)");
+	else
+		snprintf(out, outsz, "cert-sha256:%s", hex);
+}
+
 /* see conn.h */
 enum mef_err
 enrol_cert_check(void *conn_arg, const struct tls_peer_cert *pc)
@@ -109,8 +124,10 @@ enrol_cert_check(void *conn_arg, const struct tls_peer_cert *pc)
 	rc = find_enrolee(c, pc, e);
 	if (rc == MEF_OK && e->is_revoked)
 		rc = MEF_E_AUTH;
-	snprintf(c->kpm_id, sizeof(c->kpm_id), "%s", rc == MEF_OK ? e->kpm_id :
-	    "(certificate)");
+	if (rc == MEF_OK)
+		snprintf(c->kpm_id, sizeof(c->kpm_id), "%s", e->kpm_id);
+	else
+		unknown_name(pc, c->kpm_id, sizeof(c->kpm_id));
 	if (rc != MEF_OK) {
 		if (rc != MEF_E_NOTFOUND && rc != MEF_E_AUTH)
 			log_warnx("bootstrap peer=%s certificate lookup: %s",

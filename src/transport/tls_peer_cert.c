@@ -115,13 +115,18 @@ identity_of(X509 *cert, enum tls_identity_kind kind, char *out, size_t outsz)
 			    gn->type == GEN_EMAIL)
 				s = gn->d.ia5;
 		}
-		if (s != NULL && (size_t)ASN1_STRING_length(s) < outsz) {
+		/* Copied (and checked below) before the names are freed. */
+		if (s != NULL && (size_t)ASN1_STRING_length(s) < outsz &&
+		    memchr(ASN1_STRING_get0_data(s), '\0',
+		    (size_t)ASN1_STRING_length(s)) == NULL) {
 			memcpy(out, ASN1_STRING_get0_data(s),
 			    (size_t)ASN1_STRING_length(s));
 			out[ASN1_STRING_length(s)] = '\0';
+		} else {
+			s = NULL;	/* too long or a NUL inside: refused */
 		}
 		GENERAL_NAMES_free(sans);
-		return s != NULL && strlen(out) > 0 ? MEF_OK : MEF_E_AUTH;
+		return s != NULL && out[0] != '\0' ? MEF_OK : MEF_E_AUTH;
 	}
 	/* An identity with a NUL inside or too long is refused, never cut. */
 	if (s == NULL || (size_t)ASN1_STRING_length(s) >= outsz ||

@@ -117,6 +117,23 @@ verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
 	return 1;
 }
 
+/* 1 when the context's certificate has an ECDSA P-256 key (TS-0003 10.2). */
+static int
+is_p256(SSL_CTX *ctx)
+{
+	X509		*cert = SSL_CTX_get0_certificate(ctx);
+	EVP_PKEY	*pk = cert != NULL ? X509_get0_pubkey(cert) : NULL;
+	char		 group[32];
+	size_t		 len = 0;
+	int		 ok;
+
+	ok = pk != NULL && EVP_PKEY_is_a(pk, "EC") &&
+	    EVP_PKEY_get_group_name(pk, group, sizeof(group), &len) == 1 &&
+	    strcmp(group, "prime256v1") == 0;
+	ERR_clear_error();
+	return ok;
+}
+
 static enum mef_err
 ctx_fail(char *err, size_t errsz, const char *what, const char *file)
 {
@@ -161,6 +178,11 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 		if (SSL_CTX_check_private_key(ctx) != 1)
 			return ctx_fail(err, errsz, "key does not match",
 			    cfg->cert_file);
+		if (cfg->role == TLS_ROLE_BOOTSTRAP_CERT && !is_p256(ctx)) {
+			snprintf(err, errsz, "%s: the certificate RSPF needs an "
+			    "ECDSA P-256 certificate", cfg->cert_file);
+			return MEF_E_CONFIG;
+		}
 	}
 	if (cfg->client_ca_file != NULL &&
 	    SSL_CTX_load_verify_locations(ctx, cfg->client_ca_file, NULL) != 1)

@@ -28,6 +28,17 @@ CERT_PORT=$1
 sed -i "/^\[bootstrap\]/a listen_cert = 127.0.0.1:$CERT_PORT\ncert = $P/mef.pem\nkey = $P/mef.key" \
     "$T/mefd.conf"
 check "mefd -n with listen_cert" "$MEF_BUILD/mefd" -c "$T/mefd.conf" -n
+sed "s/^listen_cert = .*/listen_cert = 127.0.0.1:$BOOT_PORT/" "$T/mefd.conf" >"$T/bad.conf"
+check_fails "listen_cert on the PSK listener's address refused" "$MEF_BUILD/mefd" \
+    -c "$T/bad.conf" -n
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/mefrsa.key" -out "$P/mefrsa.pem" \
+    -days 2 -subj "/CN=$FQDN" 2>/dev/null
+sed "s|^cert = $P/mef.pem|cert = $P/mefrsa.pem|; s|^key = $P/mef.key|key = $P/mefrsa.key|" \
+    "$T/mefd.conf" >"$T/bad.conf"
+check_fails "an RSA certificate for the certificate listener refused" "$MEF_BUILD/mefd" \
+    -c "$T/bad.conf" -n
+grep -v '^listen_cert' "$T/mefd.conf" >"$T/bad.conf"
+check_fails "cert and key without listen_cert refused" "$MEF_BUILD/mefd" -c "$T/bad.conf" -n
 mef_start
 i=0; while [ $i -lt 50 ] && ! port_listening "$CERT_PORT"; do sleep 0.1; i=$((i + 1)); done
 
