@@ -78,7 +78,7 @@ bench_conn_ctx(const char *ciphers)
 /* see bench_conn.h */
 SSL_CTX *
 bench_conn_ctx_cert(const char *ciphers, const char *cert_file,
-    const char *key_file)
+    const char *key_file, const char *ca_file)
 {
 	SSL_CTX	*ctx;
 
@@ -93,7 +93,16 @@ bench_conn_ctx_cert(const char *ciphers, const char *cert_file,
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (ca_file == NULL) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		return ctx;
+	}
+	if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+		fprintf(stderr, "bench_quick: cannot load CA %s\n", ca_file);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	return ctx;
 }
 

@@ -39,11 +39,13 @@ struct bench_conn {
 SSL_CTX		*bench_conn_ctx(const char *ciphers);
 /*
  * A TLS 1.2-only client context for ciphers presenting the certificate
- * chain cert_file with key_file (PEM); the server is not verified. NULL on
- * error, with the reason on stderr.
+ * chain cert_file with key_file (PEM). The server's chain is verified against
+ * ca_file (PEM) when it is not NULL, and not at all otherwise. NULL on error,
+ * with the reason on stderr.
  */
 SSL_CTX		*bench_conn_ctx_cert(const char *ciphers,
-		    const char *cert_file, const char *key_file);
+		    const char *cert_file, const char *key_file,
+		    const char *ca_file);
 /*
  * The subject CN of ctx's certificate into cn (cnsz bytes); 0, or -1 when
  * it has none that fits.

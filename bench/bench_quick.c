@@ -7,8 +7,11 @@
  * + POST /enrolment + close per op), bootstrap-cert (the same with the client
  * certificate -C and key -K instead of a PSK: ECDHE-ECDSA-AES128-SHA256, the
  * certificate RSPF's mandatory suite, unless -s says otherwise), fetch (one
- * keep-alive connection per thread, GET /fetchCredentials/<KeId> per op),
- * handshake (a bare TLS-PSK handshake per op, as a reference against openssl
+ * keep-alive connection per thread, GET /fetchCredentials/<KeId> per op, with
+ * a PSK or with the client certificate -C and key -K; -E FILE rotates over the
+ * KeIds of FILE instead of the one of -e), idle (-c connections opened by a
+ * few threads, one fetch on each, then all held open and idle for -t seconds:
+ * the line is printed once they are all open, for a memory probe), handshake (a bare TLS-PSK handshake per op, as a reference against openssl
  * s_server), get (connect + handshake + GET PATH + answer + close per op) and
  * get-ka (one keep-alive connection per thread, GET PATH per op). -i, -k and -o
  * repeat: each new connection takes the next credential of a rotation shared by
@@ -32,15 +35,26 @@
 #include <openssl/ssl.h>
 
 #include "bench_conn.h"
+#include "bench_keys.h"
 
 #define REQ_MAX		2048
 #define CREDS_MAX	16
+#define IDLE_THREADS	4
+#define IDLE_CONNS_MAX	100000
 
 enum mode {
 	MODE_BOOTSTRAP,
 	MODE_FETCH,
 	MODE_HANDSHAKE,
 	MODE_GET,
+	MODE_IDLE,
+};
+
+/* What a mode authenticates with. */
+enum auth {
+	AUTH_PSK = 0,
+	AUTH_CERT,
+	AUTH_EITHER,		/* a certificate when -C is given */
 };
 
 struct mode_desc {
@@ -48,17 +62,18 @@ struct mode_desc {
 	enum mode	 mode;
 	int		 keep_alive;	/* one connection per thread */
 	int		 expect;	/* HTTP status; 0: no request */
-	int		 cert;		/* client certificate, no PSK */
+	enum auth	 auth;
 };
 
 static const struct mode_desc	modes[] = {
-	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201, 0 },
-	{ "bootstrap-cert",	MODE_BOOTSTRAP,	0, 201, 1 },
-	{ "fetch",		MODE_FETCH,	1, 200, 0 },
-	{ "handshake",		MODE_HANDSHAKE,	0, 0, 0 },
-	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0, 0 },
-	{ "get",		MODE_GET,	0, 200, 0 },
-	{ "get-ka",		MODE_GET,	1, 200, 0 },
+	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201, AUTH_PSK },
+	{ "bootstrap-cert",	MODE_BOOTSTRAP,	0, 201, AUTH_CERT },
+	{ "fetch",		MODE_FETCH,	1, 200, AUTH_EITHER },
+	{ "idle",		MODE_IDLE,	1, 200, AUTH_EITHER },
+	{ "handshake",		MODE_HANDSHAKE,	0, 0, AUTH_PSK },
+	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0, AUTH_PSK },
+	{ "get",		MODE_GET,	0, 200, AUTH_PSK },
+	{ "get-ka",		MODE_GET,	1, 200, AUTH_PSK },
 };
 
 #define PSK_CIPHERS	"PSK-AES128-CBC-SHA256"
@@ -77,8 +92,11 @@ struct opts {
 	const char		*keyid;
 	const char		*path;
 	const char		*cipher;
-	const char		*cert_file;	/* bootstrap-cert: -C */
-	const char		*key_file;	/* bootstrap-cert: -K */
+	const char		*cert_file;	/* -C */
+	const char		*key_file;	/* -K */
+	const char		*ca_file;	/* -A: verify the server */
+	int			 cert;		/* authenticate with -C, -K */
+	struct bench_keys	 keys;		/* -E */
 	char			 cn[CN_MAX];	/* the default origin */
 };
 
@@ -89,6 +107,9 @@ struct worker {
 	uint64_t	 ops;
 	uint64_t	 errors;
 	uint64_t	 reconnects;
+	size_t		 next_key;	/* this thread's place in opt.keys */
+	struct bench_conn *conns;	/* idle: the connections held */
+	size_t		 nconns;
 	uint32_t	*lat;
 	size_t		 nlat;
 	size_t		 caplat;
@@ -109,15 +130,22 @@ usage(void)
 	    "[-s CIPHERS]\n"
 	    "       bench_quick bootstrap-cert -a HOST:PORT -C CERT -K KEY "
 	    "[-o ORIGIN] ...\n"
+	    "       bench_quick fetch|idle -a HOST:PORT -C CERT -K KEY [-A CA] "
+	    "-o ORIGIN -e KEYID|-E FILE ...\n"
 	    "       bench_quick get|get-ka -P -a HOST:PORT [-o ORIGIN] ...\n"
-	    "  MODE: bootstrap, bootstrap-cert, fetch, handshake, "
+	    "  MODE: bootstrap, bootstrap-cert, fetch, idle, handshake, "
 	    "ref-handshake, get, get-ka\n"
 	    "  -i, -k, -o repeat (up to %d, as many -k and -o as -i); "
 	    "ORIGIN defaults to the identity\n"
 	    "  bootstrap-cert: PEM certificate and key; ORIGIN defaults to "
 	    "its CN\n"
-	    "  fetch: -e KEYID is required; get, get-ka: PATH defaults to /\n"
-	    "  -P: plain TCP, no TLS (get and get-ka only)\n", CREDS_MAX);
+	    "  fetch, idle: -e KEYID or -E FILE (KeIds, one a line) is "
+	    "required; -A verifies\n"
+	    "  the server against CA; idle: -c connections (up to %d), held "
+	    "-t seconds\n"
+	    "  get, get-ka: PATH defaults to /\n"
+	    "  -P: plain TCP, no TLS (get and get-ka only)\n", CREDS_MAX,
+	    IDLE_CONNS_MAX);
 	exit(2);
 }
 
@@ -190,7 +218,7 @@ check_creds(size_t ni, size_t nk, size_t no)
 {
 	size_t	i;
 
-	if (opt.m->cert) {
+	if (opt.cert) {
 		/* One certificate; main() defaults the origin to its CN. */
 		if (opt.plain || ni != 0 || nk != 0 || no > 1)
 			usage();
@@ -212,6 +240,20 @@ check_creds(size_t ni, size_t nk, size_t no)
 			    opt.creds[i].identity : "bench";
 }
 
+/* The address, counts and KeIds each mode needs. */
+static void
+check_limits(void)
+{
+	int	max = opt.m->mode == MODE_IDLE ? IDLE_CONNS_MAX : 1024;
+	int	needs_key;
+
+	needs_key = opt.m->mode == MODE_FETCH || opt.m->mode == MODE_IDLE;
+	if (opt.host == NULL || opt.clients < 1 || opt.clients > max ||
+	    opt.seconds < 1 || (needs_key && opt.keyid == NULL &&
+	    opt.keys.n == 0) || (!needs_key && opt.keys.n > 0))
+		usage();
+}
+
 static void
 parse_args(int argc, char *argv[])
 {
@@ -225,7 +267,8 @@ parse_args(int argc, char *argv[])
 	opt.seconds = 5;
 	opt.path = "/";
 	optind = 2;
-	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:u:s:C:K:P")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:E:u:s:C:K:A:P")) !=
+	    -1) {
 		if (ch == 'a')
 			parse_addr(optarg);
 		else if (ch == 'c')
@@ -241,6 +284,10 @@ parse_args(int argc, char *argv[])
 			opt.creds[no++].origin = optarg;
 		else if (ch == 'e')
 			opt.keyid = optarg;
+		else if (ch == 'E' && opt.keys.n == 0) {
+			if (bench_keys_load(optarg, &opt.keys) != 0)
+				exit(1);
+		}
 		else if (ch == 'u')
 			opt.path = optarg;
 		else if (ch == 's')
@@ -249,19 +296,22 @@ parse_args(int argc, char *argv[])
 			opt.cert_file = optarg;
 		else if (ch == 'K')
 			opt.key_file = optarg;
+		else if (ch == 'A')
+			opt.ca_file = optarg;
 		else if (ch == 'P')
 			opt.plain = 1;
 		else
 			usage();
 	}
-	if (opt.host == NULL || opt.clients < 1 || opt.clients > 1024 ||
-	    opt.seconds < 1 || (opt.m->mode == MODE_FETCH && opt.keyid == NULL))
-		usage();
-	if (opt.m->cert != (opt.cert_file != NULL) ||
-	    opt.m->cert != (opt.key_file != NULL))
+	check_limits();
+	opt.cert = opt.cert_file != NULL;
+	if (opt.cert != (opt.key_file != NULL) ||
+	    (opt.m->auth == AUTH_PSK && opt.cert) ||
+	    (opt.m->auth == AUTH_CERT && !opt.cert) ||
+	    (opt.ca_file != NULL && !opt.cert))
 		usage();
 	if (opt.cipher == NULL)
-		opt.cipher = opt.m->cert ? CERT_CIPHERS : PSK_CIPHERS;
+		opt.cipher = opt.cert ? CERT_CIPHERS : PSK_CIPHERS;
 	check_creds(ni, nk, no);
 }
 
@@ -314,9 +364,18 @@ record(struct worker *w, uint64_t t0)
 	w->lat[w->nlat++] = dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
 }
 
+/* The KeId of this thread's next fetch: -e, or the next of the -E file. */
+static const char *
+next_keyid(struct worker *w)
+{
+	if (opt.keys.n == 0)
+		return opt.keyid;
+	return opt.keys.ids[w->next_key++ % opt.keys.n];
+}
+
 static int
 format_request(char *req, size_t reqsz, const struct bench_conn *c,
-    unsigned long seq)
+    unsigned long seq, const char *keyid)
 {
 	unsigned long	self = (unsigned long)pthread_self();
 	const char	*origin = c->cred->origin;
@@ -327,10 +386,10 @@ format_request(char *req, size_t reqsz, const struct bench_conn *c,
 		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: b-%lx-%lu\r\n"
 		    "Content-Type: application/json\r\nContent-Length: 2\r\n"
 		    "Connection: close\r\n\r\n{}", opt.host, origin, self, seq);
-	else if (opt.m->mode == MODE_FETCH)
+	else if (keyid != NULL)
 		n = snprintf(req, reqsz, "GET /fetchCredentials/%s HTTP/1.1\r\n"
 		    "Host: %s\r\nX-M2M-Origin: %s\r\nX-M2M-RI: f-%lx-%lu\r\n"
-		    "Accept: application/json\r\n\r\n", opt.keyid, opt.host,
+		    "Accept: application/json\r\n\r\n", keyid, opt.host,
 		    origin, self, seq);
 	else
 		n = snprintf(req, reqsz, "GET %s HTTP/1.1\r\nHost: %s\r\n"
@@ -348,7 +407,9 @@ exchange(struct worker *w, struct bench_conn *c, unsigned long seq)
 	char	req[REQ_MAX];
 	int	n, status;
 
-	n = format_request(req, sizeof(req), c, seq);
+	n = format_request(req, sizeof(req), c, seq,
+	    opt.m->mode == MODE_FETCH || opt.m->mode == MODE_IDLE ?
+	    next_keyid(w) : NULL);
 	if (n < 0 || bench_conn_write(c, req, (size_t)n) != 0) {
 		note_error(w, "write");
 		return -1;
@@ -419,12 +480,44 @@ run_keep_alive(struct worker *w)
 	free(c);
 }
 
+/*
+ * Opens w->nconns connections with one fetch on each and leaves them open;
+ * main() holds them idle and closes them. A connection that fails is closed
+ * and counted.
+ */
+static void
+run_idle(struct worker *w)
+{
+	struct bench_conn	*c;
+	size_t			 i;
+	uint64_t		 t0;
+
+	w->conns = calloc(w->nconns, sizeof(*w->conns));
+	if (w->conns == NULL) {
+		w->nconns = 0;
+		return;
+	}
+	for (i = 0; i < w->nconns; i++) {
+		c = &w->conns[i];
+		c->fd = -1;
+		if (conn_open(w, c) != 0)
+			continue;
+		t0 = now_us();
+		if (exchange(w, c, i) == opt.m->expect)
+			record(w, t0);
+		else
+			bench_conn_close(c, 0);
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
-	if (opt.m->keep_alive)
+	if (opt.m->mode == MODE_IDLE)
+		run_idle(w);
+	else if (opt.m->keep_alive)
 		run_keep_alive(w);
 	else
 		run_per_connection(w);
@@ -450,50 +543,62 @@ percentile(const uint32_t *v, size_t n, double q)
 	return v[i < n ? i : n - 1];
 }
 
-int
-main(int argc, char *argv[])
+/* The TLS context of the options; NULL with -P, and on error. */
+static SSL_CTX *
+make_ctx(void)
 {
-	struct worker	*w;
-	uint32_t	*all = NULL;
-	uint64_t	 ops = 0, errors = 0, reconnects = 0, t0, elapsed;
-	size_t		 nall = 0, i;
-	SSL_CTX		*ctx;
-	const char	*first_error = NULL;
+	SSL_CTX	*ctx;
 
-	parse_args(argc, argv);
-	/* A peer that closed first must not kill us on the close_notify write. */
-	signal(SIGPIPE, SIG_IGN);
 	if (opt.plain)
-		ctx = NULL;
-	else if (opt.m->cert)
+		return NULL;
+	if (opt.cert)
 		ctx = bench_conn_ctx_cert(opt.cipher, opt.cert_file,
-		    opt.key_file);
+		    opt.key_file, opt.ca_file);
 	else
 		ctx = bench_conn_ctx(opt.cipher);
-	if (ctx == NULL && !opt.plain) {
+	if (ctx == NULL)
 		fprintf(stderr, "bench_quick: cannot set up TLS (cipher %s)\n",
 		    opt.cipher);
-		return 1;
-	}
 	/* As libmef does: the certificate's CN as X-M2M-Origin by default. */
-	if (opt.m->cert && opt.creds[0].origin == NULL)
+	if (ctx != NULL && opt.cert && opt.creds[0].origin == NULL)
 		opt.creds[0].origin = bench_conn_cert_cn(ctx, opt.cn,
 		    sizeof(opt.cn)) == 0 ? opt.cn : "bench";
-	w = calloc((size_t)opt.clients, sizeof(*w));
-	if (w == NULL)
-		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += opt.seconds;
-	t0 = now_us();
-	for (i = 0; i < (size_t)opt.clients; i++) {
+	return ctx;
+}
+
+/* Runs n threads over w until they end; 0, or -1. */
+static int
+run_workers(struct worker *w, size_t n, SSL_CTX *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
 		w[i].ctx = ctx;
+		/* Spread the threads over the KeId rotation. */
+		w[i].next_key = opt.keys.n > 0 ? i * opt.keys.n / n : 0;
+		if (opt.m->mode == MODE_IDLE)
+			w[i].nconns = (size_t)opt.clients / n +
+			    (i < (size_t)opt.clients % n);
 		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
 			fprintf(stderr, "bench_quick: pthread_create failed\n");
-			return 1;
+			return -1;
 		}
 	}
-	for (i = 0; i < (size_t)opt.clients; i++) {
+	for (i = 0; i < n; i++)
 		pthread_join(w[i].thread, NULL);
+	return 0;
+}
+
+/* Prints the line of the run over n threads; returns the ops, or 0. */
+static uint64_t
+report(struct worker *w, size_t n, uint64_t elapsed)
+{
+	uint32_t	*all;
+	uint64_t	 ops = 0, errors = 0, reconnects = 0;
+	size_t		 nall = 0, i;
+	const char	*first_error = NULL;
+
+	for (i = 0; i < n; i++) {
 		ops += w[i].ops;
 		errors += w[i].errors;
 		reconnects += w[i].reconnects;
@@ -501,16 +606,14 @@ main(int argc, char *argv[])
 		if (first_error == NULL && w[i].first_error[0] != '\0')
 			first_error = w[i].first_error;
 	}
-	elapsed = now_us() - t0;
 	all = malloc((nall ? nall : 1) * sizeof(*all));
 	if (all == NULL)
-		return 1;
+		return 0;
 	nall = 0;
-	for (i = 0; i < (size_t)opt.clients; i++) {
+	for (i = 0; i < n; i++) {
 		if (w[i].nlat > 0)
 			memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(*all));
 		nall += w[i].nlat;
-		free(w[i].lat);
 	}
 	qsort(all, nall, sizeof(*all), cmp_u32);
 	printf("%s clients=%d seconds=%d ops=%llu rate=%.1f/s p50_us=%u "
@@ -518,13 +621,61 @@ main(int argc, char *argv[])
 	    (unsigned long long)ops, (double)ops * 1e6 / (double)elapsed,
 	    percentile(all, nall, 0.50), percentile(all, nall, 0.99),
 	    (unsigned long long)errors);
+	fflush(stdout);
 	if (errors > 0 || reconnects > 0)
 		fprintf(stderr, "bench_quick: %s: %llu errors, %llu reconnects; "
 		    "first: %s\n", opt.m->name, (unsigned long long)errors,
 		    (unsigned long long)reconnects,
 		    first_error != NULL ? first_error : "-");
 	free(all);
+	return ops;
+}
+
+/* idle: the line is out; holds the connections -t seconds, then closes. */
+static void
+hold_idle(struct worker *w, size_t n)
+{
+	size_t	i, j;
+
+	sleep((unsigned)opt.seconds);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < w[i].nconns; j++)
+			bench_conn_close(&w[i].conns[j], 1);
+		free(w[i].conns);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct worker	*w;
+	SSL_CTX		*ctx;
+	uint64_t	 t0, ops = 0;
+	size_t		 n, i;
+
+	parse_args(argc, argv);
+	/* A peer that closed first must not kill us on the close_notify write. */
+	signal(SIGPIPE, SIG_IGN);
+	ctx = make_ctx();
+	if (ctx == NULL && !opt.plain)
+		return 1;
+	n = (size_t)opt.clients;
+	if (opt.m->mode == MODE_IDLE && n > IDLE_THREADS)
+		n = IDLE_THREADS;
+	w = calloc(n, sizeof(*w));
+	if (w == NULL)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += opt.seconds;
+	t0 = now_us();
+	if (run_workers(w, n, ctx) == 0)
+		ops = report(w, n, now_us() - t0);
+	if (opt.m->mode == MODE_IDLE)
+		hold_idle(w, n);
+	for (i = 0; i < n; i++)
+		free(w[i].lat);
 	free(w);
 	SSL_CTX_free(ctx);
+	bench_keys_free(&opt.keys);
 	return ops > 0 ? 0 : 1;
 }

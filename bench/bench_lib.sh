@@ -1,0 +1,171 @@
+# bench_lib.sh -- helpers of bench/bench.sh (sourced; not run on its own).
+#
+# Process bookkeeping (every process started is remembered by PID, and only those
+# are ever stopped), readiness, /proc probes (resident memory, CPU time), the
+# configurations of mefd and nginx, and the rows of the result table. Expects
+# BUILD, T and FQDN set by bench.sh.
+
+PIDS=""
+
+# start LOG CMD...: runs CMD in the background, output to LOG; sets LAST_PID.
+start() {
+	log=$1
+	shift
+	"$@" >>"$log" 2>&1 &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+}
+
+# stop PID: TERM to one process this script started, then wait for it.
+stop() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	forget "$1"
+}
+
+stop_all() {
+	for p in $PIDS; do
+		stop "$p"
+	done
+}
+
+listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q LISTEN; }
+
+# wait_listen PID PORT...: until each port listens; fails when PID exits.
+wait_listen() {
+	pid=$1
+	shift
+	i=0
+	for port in "$@"; do
+		until listening "$port"; do
+			kill -0 "$pid" 2>/dev/null || return 1
+			i=$((i + 1))
+			[ $i -lt 200 ] || return 1
+			sleep 0.1
+		done
+	done
+}
+
+# forget PID: drops a PID that was already waited for (its number may be reused).
+forget() {
+	rest=""
+	for p in $PIDS; do
+		[ "$p" = "$1" ] || rest="$rest $p"
+	done
+	PIDS=$rest
+}
+
+# family PID: PID and its children (nginx: the master and its workers).
+family() {
+	echo "$1"
+	ps -o pid= --ppid "$1" 2>/dev/null
+}
+
+# rss_kib PID...: the sum of VmRSS.
+rss_kib() {
+	for p in "$@"; do
+		sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$p/status" \
+		    2>/dev/null
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# cpu_ticks PID...: user + system clock ticks, all threads, summed.
+cpu_ticks() {
+	for p in "$@"; do
+		sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null
+	done | awk '{ s += $12 + $13 } END { print s + 0 }'
+}
+
+# mefd_conf FILE DB WORKERS: the mefd of every run; only the store and workers vary.
+mefd_conf() {
+	cat >"$1" <<CONF
+[mef]
+fqdn = $FQDN
+workers = $3
+log_level = $MEF_LOG_LEVEL
+[database]
+url = sqlite:$2
+kek_file = $T/kek
+[bootstrap]
+listen = 127.0.0.1:$BOOT_PORT
+[target]
+listen = 127.0.0.1:$TARGET_PORT
+cert = $T/server.pem
+key = $T/server.key
+[limits]
+max_connections = 100000
+idle_timeout_ms = 600000
+CONF
+}
+
+# nginx_conf FILE WORKERS: the static reference of the fetch, mefd's TLS settings.
+nginx_conf() {
+	user=""
+	[ "$(id -u)" -eq 0 ] && user="user root root;"
+	access="access_log off;"
+	[ "$MEF_LOG_LEVEL" = info ] && access="access_log $T/nginx-access.log;"
+	mkdir -p "$T/nginx"
+	cat >"$1" <<CONF
+$user
+worker_processes $2;
+worker_rlimit_nofile 200000;
+daemon off;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log warn;
+events {
+	worker_connections 100000;
+}
+http {
+	$access
+	server_tokens off;
+	keepalive_requests 1000000000;
+	keepalive_timeout 600s;
+	client_body_temp_path $T/nginx/body;
+	proxy_temp_path $T/nginx/proxy;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	server {
+		listen 127.0.0.1:$NGINX_PORT ssl;
+		server_name $FQDN;
+		ssl_certificate $T/server.pem;
+		ssl_certificate_key $T/server.key;
+		ssl_protocols TLSv1.2;
+		ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256;
+		ssl_verify_client on;
+		ssl_client_certificate $T/target.pem;
+		ssl_session_cache off;
+		ssl_session_tickets off;
+		root $T/www;
+		etag off;
+		# Every KeId gets the one captured answer; X-M2M-Origin is ignored.
+		location /fetchCredentials/ {
+			default_type application/json;
+			add_header X-M2M-RSC 2000;
+			add_header X-M2M-RI \$http_x_m2m_ri;
+			try_files /fetch.json =404;
+		}
+	}
+}
+CONF
+}
+
+# field FILE KEY: KEY=value from a bench_quick line.
+field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$1"; }
+
+# row NAME VALUE REF GOAL DETAILS: one metric line, kept for the final table.
+row() {
+	line=$(awk -v n="$1" -v v="$2" -v r="$3" -v g="$4" -v d="$5" 'BEGIN {
+		printf "%-26s %10s %10s %7.3f  %-8s %s", n, v, r,
+		    (r > 0 ? v / r : 0), g, d }')
+	echo "$line"
+	echo "$line" >>"$T/rows"
+}
+
+# took PART START: one line of the time table.
+took() {
+	line=$(printf '%-34s %6d s' "$1" $(($(date +%s) - $2)))
+	echo "# time: $line"
+	echo "$line" >>"$T/times"
+}
