@@ -12,6 +12,7 @@
 #include "crypto/wrap.h"
 #include "mef/error.h"
 #include "store/store.h"
+#include "util/workq.h"
 
 struct event;
 
@@ -19,7 +20,7 @@ struct commit_item {
 	struct store_new_key	 key;		/* borrowed until done */
 	struct event		*done_ev;	/* activated when committed */
 	enum mef_err		 result;	/* valid once done_ev fires */
-	struct commit_item	*next;		/* queue link, commit's own */
+	struct workq_link	 link;		/* queue link, commit's own */
 };
 
 struct commit;

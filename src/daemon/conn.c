@@ -8,7 +8,6 @@
  * OUTPUT_HIGH bytes, reading pauses, so a peer that pipelines without reading cannot
  * grow our buffers.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -24,41 +23,11 @@
 #include "transport/tls_server.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/sockaddr.h"
 
 #define OUTPUT_HIGH	(64 * 1024)
 
 static void	conn_process(struct conn *c);
-
-static void
-arm_deadline(struct conn *c, unsigned ms)
-{
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_add(c->deadline_ev, &tv);
-}
-
-static void
-peer_name(const struct sockaddr *sa, char *out, size_t outsz)
-{
-	char	host[INET6_ADDRSTRLEN] = "?";
-	int	port = 0;
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
-		port = ntohs(in4->sin_port);
-		snprintf(out, outsz, "%s:%d", host, port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		port = ntohs(in6->sin6_port);
-		snprintf(out, outsz, "[%s]:%d", host, port);
-	} else {
-		snprintf(out, outsz, "?");
-	}
-}
 
 static void
 log_handshake_failure(struct conn *c)
@@ -96,7 +65,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshake_done = 1;
-		arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+		evloop_arm_ms(c->deadline_ev,
+		    c->worker->mefd->cfg.idle_timeout_ms);
 		if (c->kind == CONN_BOOTSTRAP && !c->overloaded)
 			enrol_handshake_done(c);
 		else if (!c->target_known) {
@@ -139,7 +109,7 @@ commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
 
-	c->worker->pending_commits--;
+	c->worker->loop.npending--;
 	if (c->dead) {
 		c->ke_state = c->commit.result == MEF_OK ? KE_STORED : KE_FAILED;
 		enrol_commit_done(c);
@@ -178,23 +148,22 @@ conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
 	c->overloaded = overloaded;
 	c->cert = cert;
 	c->t_accept_us = clock_mono_us();
-	peer_name(sa, c->peer, sizeof(c->peer));
+	sockaddr_format(sa, c->peer, sizeof(c->peer));
 	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
-	c->deadline_ev = evtimer_new(w->base, deadline_cb, c);
-	c->commit_ev = event_new(w->base, -1, 0, commit_cb, c);
+	c->deadline_ev = evtimer_new(w->loop.base, deadline_cb, c);
+	c->commit_ev = event_new(w->loop.base, -1, 0, commit_cb, c);
 	if (c->deadline_ev == NULL || c->commit_ev == NULL) {
 		evutil_closesocket(fd);
 		goto fail;
 	}
 	c->bev = tls_server_accept(kind == CONN_TARGET ? d->target_tls :
-	    cert ? d->boot_cert_tls : d->boot_tls, w->base, fd, c);
+	    cert ? d->boot_cert_tls : d->boot_tls, w->loop.base, fd, c);
 	if (c->bev == NULL)
 		goto fail;
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	arm_deadline(c, d->cfg.handshake_timeout_ms);
-	TAILQ_INSERT_TAIL(&w->conns, c, entry);
-	w->nconns++;
+	evloop_arm_ms(c->deadline_ev, d->cfg.handshake_timeout_ms);
+	evloop_conn_add(&w->loop, &c->link);
 	return;
 fail:
 	if (c->deadline_ev != NULL)
@@ -221,8 +190,7 @@ conn_free(struct conn *c)
 		c->dead = 1;
 		return;
 	}
-	TAILQ_REMOVE(&c->worker->conns, c, entry);
-	c->worker->nconns--;
+	evloop_conn_remove(&c->worker->loop, &c->link);
 	event_free(c->deadline_ev);
 	event_free(c->commit_ev);
 	http_req_parser_free(&c->parser);
@@ -255,7 +223,7 @@ respond_head(struct conn *c, enum outcome out, const char *content_type,
 	r->retry_after = out == OUT_OVERLOADED ? 1 : 0;
 	/* After a framing error the stream position is unknown: close. */
 	r->close = !req->keep_alive || c->parser.error != OUT_OK ||
-	    c->worker->draining || c->closing;
+	    c->worker->loop.draining || c->closing;
 	if (r->close)
 		c->closing = 1;
 }
@@ -271,7 +239,7 @@ conn_respond(struct conn *c, enum outcome out, const char *content_type,
 	if (http_response_write(bufferevent_get_output(c->bev), &r, body, len) !=
 	    MEF_OK)
 		c->closing = 1;
-	arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+	evloop_arm_ms(c->deadline_ev, c->worker->mefd->cfg.idle_timeout_ms);
 }
 
 /* see conn.h */
@@ -285,7 +253,7 @@ conn_respond_secret(struct conn *c, enum outcome out, const char *content_type,
 	if (http_response_write_secret(bufferevent_get_output(c->bev), &r, pbody,
 	    len) != MEF_OK)
 		c->closing = 1;
-	arm_deadline(c, c->worker->mefd->cfg.idle_timeout_ms);
+	evloop_arm_ms(c->deadline_ev, c->worker->mefd->cfg.idle_timeout_ms);
 }
 
 static void

@@ -12,7 +12,6 @@
 #define MEF_DAEMON_CONN_H
 
 #include <stdint.h>
-#include <sys/queue.h>
 
 #include "daemon/commit.h"
 #include "daemon/daemon.h"
@@ -66,7 +65,7 @@ struct conn {
 	int			 target_known;
 	struct store_target	 target;	/* the authenticated Target */
 
-	TAILQ_ENTRY(conn)	 entry;
+	struct evloop_conn	 link;		/* on its worker's loop */
 };
 
 /*

@@ -2,44 +2,27 @@
  * daemon.h -- mefd's process-wide state and its event-loop workers.
  *
  * One struct mefd per process holds the validated configuration, the KEK, the TLS
- * contexts and the commit thread; each struct worker is one thread with its own
- * event base, its own store connection and its own SO_REUSEPORT listeners. Connections
- * belong to one worker for their whole life.
+ * contexts and the commit thread; each struct worker is one event loop (evloop.h: a
+ * thread with its own base and SO_REUSEPORT listeners) with its own store connection.
+ * Connections belong to one worker for their whole life.
  */
 #ifndef MEF_DAEMON_DAEMON_H
 #define MEF_DAEMON_DAEMON_H
-
-#include <pthread.h>
-#include <sys/queue.h>
 
 #include "crypto/wrap.h"
 #include "daemon/commit.h"
 #include "daemon/config.h"
 #include "store/store.h"
+#include "transport/evloop.h"
 #include "transport/tls_server.h"
 
 struct conn;
-struct event;
-struct event_base;
-struct evconnlistener;
 
 struct worker {
 	struct mefd		*mefd;
 	unsigned		 idx;
-	pthread_t		 thread;
-	struct event_base	*base;
+	struct evloop		 loop;		/* npending: commits in flight */
 	struct store		*store;
-	struct evconnlistener	*boot_listener;
-	struct evconnlistener	*boot_cert_listener;	/* NULL: not configured */
-	struct evconnlistener	*target_listener;
-	struct event		*stop_ev;	/* activated by the main thread */
-	struct event		*drain_ev;	/* periodic check while stopping */
-	uint64_t		 drain_start_us;
-	int			 draining;
-	int			 running;	/* thread started */
-	unsigned		 nconns;
-	unsigned		 pending_commits;
-	TAILQ_HEAD(, conn)	 conns;
 };
 
 struct mefd {
@@ -71,9 +54,6 @@ void		mefd_free(struct mefd *d);
 /* worker.c */
 enum mef_err	worker_init(struct worker *w, struct mefd *d, unsigned idx,
 		    char *err, size_t errsz);
-enum mef_err	worker_start(struct worker *w);
-void		worker_request_stop(struct worker *w);
-void		worker_join(struct worker *w);
 void		worker_free(struct worker *w);
 
 #endif /* MEF_DAEMON_DAEMON_H */

@@ -90,7 +90,7 @@ enrol_handshake_done(struct conn *c)
 	c->commit.key.expires = now + (int64_t)c->enrolee->lifetime_s;
 	c->commit.done_ev = c->commit_ev;
 	c->ke_state = KE_PENDING;
-	c->worker->pending_commits++;
+	c->worker->loop.npending++;
 	commit_submit(d->commit, &c->commit);
 }
 

@@ -115,7 +115,7 @@ mefd_start(struct mefd *d, char *err, size_t errsz)
 		return rc;
 	}
 	for (i = 0; i < d->nworkers; i++) {
-		rc = worker_start(&d->workers[i]);
+		rc = evloop_start(&d->workers[i].loop);
 		if (rc != MEF_OK) {
 			snprintf(err, errsz, "worker thread: %s", mef_strerror(rc));
 			return rc;
@@ -131,9 +131,9 @@ mefd_stop(struct mefd *d)
 	unsigned	i;
 
 	for (i = 0; i < d->nworkers; i++)
-		worker_request_stop(&d->workers[i]);
+		evloop_request_stop(&d->workers[i].loop);
 	for (i = 0; i < d->nworkers; i++)
-		worker_join(&d->workers[i]);
+		evloop_join(&d->workers[i].loop);
 	commit_stop(&d->commit);
 }
 

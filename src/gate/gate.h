@@ -3,8 +3,8 @@
  *
  * One struct gate per process: the validated configuration, the libmef Target (the
  * credential cache in front of the MEFs), the TLS context and a pool of fetch threads.
- * Each worker is one thread with its own event base and SO_REUSEPORT listener; a
- * connection lives on one worker from accept to close.
+ * Each worker is one event loop (evloop.h: a thread with its own base and
+ * SO_REUSEPORT listener); a connection lives on one worker from accept to close.
  *
  * A connection goes through three phases: the TLS handshake, during which the record
  * carrying the Enrolee's ClientKeyExchange is held back until the key for its KeId is
@@ -16,17 +16,17 @@
 #ifndef MEF_GATE_GATE_H
 #define MEF_GATE_GATE_H
 
-#include <pthread.h>
 #include <stdint.h>
-#include <sys/queue.h>
 
 #include "gate/gate_config.h"
 #include "http/http_forward.h"
 #include "mef/limits.h"
 #include "mef/target.h"
+#include "transport/evloop.h"
 #include "transport/tls_server.h"
 #include "transport/tls_stream.h"
 #include "util/secret.h"
+#include "util/workq.h"
 
 #define GATE_HDR_KEYID		"X-MEF-KeId"
 #define GATE_HDR_ENROLEE	"X-MEF-Enrolee-ID"
@@ -35,8 +35,6 @@
 
 struct bufferevent;
 struct event;
-struct event_base;
-struct evconnlistener;
 struct gate_conn;
 struct gate_pool;
 struct sockaddr;
@@ -44,17 +42,7 @@ struct sockaddr;
 struct gate_worker {
 	struct gate		*gate;
 	unsigned		 idx;
-	pthread_t		 thread;
-	int			 running;
-	struct event_base	*base;
-	struct evconnlistener	*listener;
-	struct event		*stop_ev;
-	struct event		*drain_ev;
-	uint64_t		 drain_start_us;
-	int			 draining;
-	unsigned		 nconns;
-	unsigned		 pending_fetches;
-	TAILQ_HEAD(, gate_conn)	 conns;
+	struct evloop		 loop;		/* npending: fetches in flight */
 };
 
 struct gate {
@@ -73,7 +61,7 @@ struct gate_fetch {
 	enum mef_err		 result;
 	struct mef_secret	*key;		/* MEF_OK: the credential */
 	char			 enrolee_id[MEF_ID_MAX + 1];
-	struct gate_fetch	*next;		/* pool's queue link */
+	struct workq_link	 link;		/* pool's queue link */
 };
 
 enum gate_phase {
@@ -111,7 +99,7 @@ struct gate_conn {
 	int			 answered;	/* bytes of the answer went out */
 	unsigned long		 requests;
 
-	TAILQ_ENTRY(gate_conn)	 entry;
+	struct evloop_conn	 link;		/* on its worker's loop */
 };
 
 /* gate_server.c */

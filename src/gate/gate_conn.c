@@ -9,7 +9,6 @@
  * never blocks: it takes the key the fetch brought or what the cache holds, and an
  * identity with neither gets a dummy key, so the handshake fails like a wrong key.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -27,36 +26,9 @@
 #include "transport/tls_peek.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/sockaddr.h"
 
 static void	conn_input(struct gate_conn *c);
-
-static void
-arm_deadline(struct gate_conn *c, unsigned ms)
-{
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_add(c->deadline_ev, &tv);
-}
-
-static void
-peer_name(const struct sockaddr *sa, char *out, size_t outsz)
-{
-	char	host[INET6_ADDRSTRLEN] = "?";
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
-		snprintf(out, outsz, "%s:%d", host, ntohs(in4->sin_port));
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		snprintf(out, outsz, "[%s]:%d", host, ntohs(in6->sin6_port));
-	} else {
-		snprintf(out, outsz, "?");
-	}
-}
 
 static void
 flush_tls(struct gate_conn *c)
@@ -81,7 +53,7 @@ gate_conn_send(struct gate_conn *c, const void *data, size_t len)
 void
 gate_conn_touch(struct gate_conn *c)
 {
-	arm_deadline(c, c->worker->gate->cfg.idle_timeout_ms);
+	evloop_arm_ms(c->deadline_ev, c->worker->gate->cfg.idle_timeout_ms);
 }
 
 /* see gate.h */
@@ -197,7 +169,7 @@ peek_records(struct gate_conn *c)
 		c->fetch.done_ev = c->fetch_ev;
 		c->phase = GC_FETCHING;
 		c->fetching = 1;
-		c->worker->pending_fetches++;
+		c->worker->loop.npending++;
 		bufferevent_disable(c->down, EV_READ);
 		gate_pool_submit(c->worker->gate->pool, &c->fetch);
 		return 0;
@@ -209,7 +181,7 @@ static void
 handshake_done(struct gate_conn *c)
 {
 	c->phase = GC_OPEN;
-	arm_deadline(c, c->worker->gate->cfg.idle_timeout_ms);
+	evloop_arm_ms(c->deadline_ev, c->worker->gate->cfg.idle_timeout_ms);
 	log_info("association peer=%s keyid=%s enrolee=%s outcome=ok source=%s "
 	    "tls=%s cipher=%s latency_us=%llu", c->peer, c->keyid,
 	    c->enrolee_id, c->from_cache ? "cache" : "mef",
@@ -290,7 +262,7 @@ fetch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct gate_conn	*c = arg;
 
-	c->worker->pending_fetches--;
+	c->worker->loop.npending--;
 	c->fetching = 0;
 	if (c->dead) {
 		c->dead = 0;
@@ -412,22 +384,21 @@ gate_conn_accept(struct gate_worker *w, int fd, const struct sockaddr *sa,
 	c->worker = w;
 	c->phase = GC_HANDSHAKE;
 	c->t_accept_us = clock_mono_us();
-	peer_name(sa, c->peer, sizeof(c->peer));
-	c->down = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	sockaddr_format(sa, c->peer, sizeof(c->peer));
+	c->down = bufferevent_socket_new(w->loop.base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
 	c->plain = evbuffer_new();
-	c->deadline_ev = evtimer_new(w->base, deadline_cb, c);
-	c->fetch_ev = event_new(w->base, -1, 0, fetch_cb, c);
+	c->deadline_ev = evtimer_new(w->loop.base, deadline_cb, c);
+	c->fetch_ev = event_new(w->loop.base, -1, 0, fetch_cb, c);
 	if (c->down == NULL || c->plain == NULL || c->deadline_ev == NULL ||
 	    c->fetch_ev == NULL || tls_stream_new(g->tls, c, &c->tls) != MEF_OK) {
 		if (c->down == NULL)
 			evutil_closesocket(fd);
-		TAILQ_INSERT_TAIL(&w->conns, c, entry);
-		w->nconns++;
+		evloop_conn_add(&w->loop, &c->link);
 		gate_conn_free(c);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&w->conns, c, entry);
-	w->nconns++;
+	evloop_conn_add(&w->loop, &c->link);
 	if (overloaded) {
 		/* Past the bound: no handshake, no fetch; close at once. */
 		log_warnx("association peer=%s outcome=overloaded", c->peer);
@@ -436,7 +407,7 @@ gate_conn_accept(struct gate_worker *w, int fd, const struct sockaddr *sa,
 	}
 	bufferevent_setcb(c->down, read_cb, write_cb, event_cb, c);
 	bufferevent_enable(c->down, EV_READ | EV_WRITE);
-	arm_deadline(c, g->cfg.handshake_timeout_ms);
+	evloop_arm_ms(c->deadline_ev, g->cfg.handshake_timeout_ms);
 }
 
 /* see gate.h */
@@ -457,8 +428,7 @@ gate_conn_free(struct gate_conn *c)
 		c->dead = 1;
 		return;
 	}
-	TAILQ_REMOVE(&c->worker->conns, c, entry);
-	c->worker->nconns--;
+	evloop_conn_remove(&c->worker->loop, &c->link);
 	if (c->deadline_ev != NULL)
 		event_free(c->deadline_ev);
 	if (c->fetch_ev != NULL)

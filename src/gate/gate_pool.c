@@ -12,15 +12,13 @@
 #include <event2/event.h>
 
 #include "gate/gate.h"
+#include "util/workq.h"
 
 struct gate_pool {
 	struct mef_target	*target;
 	unsigned		 nthreads;
 	pthread_t		*threads;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	struct gate_fetch	*head, *tail;
-	int			 stopping;
+	struct workq		 queue;
 };
 
 static void
@@ -40,23 +38,11 @@ static void *
 pool_main(void *arg)
 {
 	struct gate_pool	*pool = arg;
-	struct gate_fetch	*f;
+	struct workq_link	*l;
+	size_t			 n;
 
-	pthread_mutex_lock(&pool->lock);
-	for (;;) {
-		while (pool->head == NULL && !pool->stopping)
-			pthread_cond_wait(&pool->cond, &pool->lock);
-		if (pool->head == NULL)
-			break;
-		f = pool->head;
-		pool->head = f->next;
-		if (pool->head == NULL)
-			pool->tail = NULL;
-		pthread_mutex_unlock(&pool->lock);
-		run_fetch(pool, f);
-		pthread_mutex_lock(&pool->lock);
-	}
-	pthread_mutex_unlock(&pool->lock);
+	while ((l = workq_take(&pool->queue, 1, 0, &n)) != NULL)
+		run_fetch(pool, WORKQ_ITEM(l, struct gate_fetch, link));
 	return NULL;
 }
 
@@ -77,8 +63,7 @@ gate_pool_start(struct mef_target *t, unsigned nthreads,
 		return MEF_E_NOMEM;
 	}
 	pool->target = t;
-	pthread_mutex_init(&pool->lock, NULL);
-	pthread_cond_init(&pool->cond, NULL);
+	workq_init(&pool->queue);
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&pool->threads[i], NULL, pool_main, pool) != 0)
 			break;
@@ -96,15 +81,7 @@ gate_pool_start(struct mef_target *t, unsigned nthreads,
 void
 gate_pool_submit(struct gate_pool *pool, struct gate_fetch *f)
 {
-	f->next = NULL;
-	pthread_mutex_lock(&pool->lock);
-	if (pool->tail != NULL)
-		pool->tail->next = f;
-	else
-		pool->head = f;
-	pool->tail = f;
-	pthread_cond_signal(&pool->cond);
-	pthread_mutex_unlock(&pool->lock);
+	workq_put(&pool->queue, &f->link);
 }
 
 /* see gate.h */
@@ -117,14 +94,10 @@ gate_pool_stop(struct gate_pool **ppool)
 	if (ppool == NULL || *ppool == NULL)
 		return;
 	pool = *ppool;
-	pthread_mutex_lock(&pool->lock);
-	pool->stopping = 1;
-	pthread_cond_broadcast(&pool->cond);
-	pthread_mutex_unlock(&pool->lock);
+	workq_stop(&pool->queue);
 	for (i = 0; i < pool->nthreads; i++)
 		pthread_join(pool->threads[i], NULL);
-	pthread_mutex_destroy(&pool->lock);
-	pthread_cond_destroy(&pool->cond);
+	workq_destroy(&pool->queue);
 	free(pool->threads);
 	free(pool);
 	*ppool = NULL;

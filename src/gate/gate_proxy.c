@@ -164,7 +164,7 @@ upstream_open(struct gate_conn *c)
 	if (evutil_parse_sockaddr_port(w->gate->cfg.upstream_addr,
 	    (struct sockaddr *)&ss, &sslen) != 0)
 		return MEF_E_CONFIG;
-	c->up = bufferevent_socket_new(w->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	c->up = bufferevent_socket_new(w->loop.base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->up == NULL)
 		return MEF_E_NOMEM;
 	bufferevent_setcb(c->up, up_read_cb, up_write_cb, up_event_cb, c);

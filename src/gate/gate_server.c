@@ -12,21 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-#include <event2/listener.h>
 #include <event2/thread.h>
 
 #include "client/keyfile.h"
 #include "gate/gate.h"
 #include "protocol/media.h"
-#include "transport/listener.h"
-#include "util/clock.h"
 #include "util/log.h"
 #include "util/strparse.h"
-
-#define DRAIN_GRACE_US	(5 * 1000000ull)
-#define DRAIN_POLL_MS	50
-#define OVERLOAD_MARGIN	64
 
 static enum mef_err
 add_mef(struct gate *g, const struct gate_mef *m, char *err, size_t errsz)
@@ -106,110 +98,61 @@ init_target(struct gate *g, char *err, size_t errsz)
 	return MEF_OK;
 }
 
-static void
-accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg)
+static int
+conn_idle_cb(struct evloop_conn *ec)
 {
-	struct gate_worker	*w = arg;
-	unsigned		 max = w->gate->cfg.max_connections;
-
-	if (w->draining || w->nconns >= max + OVERLOAD_MARGIN) {
-		evutil_closesocket(fd);
-		return;
-	}
-	gate_conn_accept(w, fd, sa, w->nconns >= max);
+	return gate_conn_is_idle(EVLOOP_CONN(ec, struct gate_conn, link));
 }
 
 static void
-drain_cb(evutil_socket_t fd, short what, void *arg)
+conn_close_cb(struct evloop_conn *ec)
 {
-	struct gate_worker	*w = arg;
-	struct gate_conn	*c, *next;
-	struct timeval		 tv = { 0, DRAIN_POLL_MS * 1000 };
-	int			 late;
-
-	late = clock_mono_us() - w->drain_start_us > DRAIN_GRACE_US;
-	for (c = TAILQ_FIRST(&w->conns); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, entry);
-		if (!c->dead && (late || gate_conn_is_idle(c)))
-			gate_conn_free(c);
-	}
-	if (w->pending_fetches == 0 && (w->nconns == 0 || late)) {
-		event_base_loopexit(w->base, NULL);
-		return;
-	}
-	event_add(w->drain_ev, &tv);
+	gate_conn_free(EVLOOP_CONN(ec, struct gate_conn, link));
 }
 
-static void
-stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct gate_worker	*w = arg;
+static const struct evloop_ops worker_ops = {
+	.is_idle = conn_idle_cb,
+	.close = conn_close_cb,
+};
 
-	w->draining = 1;
-	w->drain_start_us = clock_mono_us();
-	if (w->listener != NULL)
-		evconnlistener_free(w->listener);
-	w->listener = NULL;
-	drain_cb(-1, 0, w);
+static void
+accept_cb(struct evloop *loop, void *arg, int fd, const struct sockaddr *sa,
+    int salen, int overloaded)
+{
+	gate_conn_accept(arg, fd, sa, overloaded);
 }
 
 static enum mef_err
 worker_init(struct gate_worker *w, struct gate *g, unsigned idx, char *err,
     size_t errsz)
 {
-	int	fd;
+	struct evloop_listen	ls = { .addr = g->cfg.listen,
+				    .accept = accept_cb, .arg = w };
+	enum mef_err		rc;
 
 	memset(w, 0, sizeof(*w));
 	w->gate = g;
 	w->idx = idx;
-	TAILQ_INIT(&w->conns);
-	w->base = event_base_new();
-	if (w->base == NULL)
-		return MEF_E_NOMEM;
-	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
-	w->drain_ev = evtimer_new(w->base, drain_cb, w);
-	if (w->stop_ev == NULL || w->drain_ev == NULL)
-		return MEF_E_NOMEM;
-	if (listener_open(g->cfg.listen, &fd, err, errsz) != MEF_OK)
-		return MEF_E_CONFIG;
-	w->listener = evconnlistener_new(w->base, accept_cb, w,
-	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
-	if (w->listener == NULL) {
-		evutil_closesocket(fd);
-		snprintf(err, errsz, "%s: cannot listen", g->cfg.listen);
-		return MEF_E_CONFIG;
-	}
-	return MEF_OK;
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct gate_worker	*w = arg;
-
-	event_base_dispatch(w->base);
-	return NULL;
+	rc = evloop_init(&w->loop, &worker_ops, g->cfg.max_connections, err,
+	    errsz);
+	if (rc != MEF_OK)
+		return rc;
+	return evloop_listen(&w->loop, &ls, err, errsz);
 }
 
 static void
 worker_free(struct gate_worker *w)
 {
+	struct evloop_conn	*ec;
 	struct gate_conn	*c;
 
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
+	while ((ec = TAILQ_FIRST(&w->loop.conns)) != NULL) {
+		c = EVLOOP_CONN(ec, struct gate_conn, link);
 		c->dead = 0;
 		c->fetching = 0;
 		gate_conn_free(c);
 	}
-	if (w->listener != NULL)
-		evconnlistener_free(w->listener);
-	if (w->stop_ev != NULL)
-		event_free(w->stop_ev);
-	if (w->drain_ev != NULL)
-		event_free(w->drain_ev);
-	if (w->base != NULL)
-		event_base_free(w->base);
+	evloop_free(&w->loop);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -264,12 +207,10 @@ gate_start(struct gate *g, char *err, size_t errsz)
 		return MEF_E_IO;
 	}
 	for (i = 0; i < g->nworkers; i++) {
-		if (pthread_create(&g->workers[i].thread, NULL, worker_main,
-		    &g->workers[i]) != 0) {
+		if (evloop_start(&g->workers[i].loop) != MEF_OK) {
 			snprintf(err, errsz, "cannot start worker %u", i);
 			return MEF_E_IO;
 		}
-		g->workers[i].running = 1;
 	}
 	return MEF_OK;
 }
@@ -281,13 +222,9 @@ gate_stop(struct gate *g)
 	unsigned	i;
 
 	for (i = 0; i < g->nworkers; i++)
-		if (g->workers[i].running)
-			event_active(g->workers[i].stop_ev, EV_WRITE, 0);
+		evloop_request_stop(&g->workers[i].loop);
 	for (i = 0; i < g->nworkers; i++)
-		if (g->workers[i].running) {
-			pthread_join(g->workers[i].thread, NULL);
-			g->workers[i].running = 0;
-		}
+		evloop_join(&g->workers[i].loop);
 	gate_pool_stop(&g->pool);
 }
 

@@ -2,6 +2,8 @@
  * test_util.c -- the leaf helpers: hex, base64, bounded buffer, number and
  * address parsing, DNS names, constant-time comparison and the secret type.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +18,9 @@
 #include "util/ct.h"
 #include "util/hex.h"
 #include "util/secret.h"
+#include "util/sockaddr.h"
 #include "util/strparse.h"
+#include "util/workq.h"
 
 static void
 test_hex_encode(void **state)
@@ -392,6 +396,71 @@ test_clock(void **state)
 	assert_true(clock_wall_s() > 1600000000);
 }
 
+static void
+test_sockaddr_format(void **state)
+{
+	struct sockaddr_in	in4;
+	struct sockaddr_in6	in6;
+	struct sockaddr		other;
+	char			out[64];
+
+	(void)state;
+	memset(&in4, 0, sizeof(in4));
+	in4.sin_family = AF_INET;
+	in4.sin_port = htons(4433);
+	inet_pton(AF_INET, "192.0.2.7", &in4.sin_addr);
+	sockaddr_format((struct sockaddr *)&in4, out, sizeof(out));
+	assert_string_equal(out, "192.0.2.7:4433");
+	memset(&in6, 0, sizeof(in6));
+	in6.sin6_family = AF_INET6;
+	in6.sin6_port = htons(443);
+	inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
+	sockaddr_format((struct sockaddr *)&in6, out, sizeof(out));
+	assert_string_equal(out, "[2001:db8::1]:443");
+	memset(&other, 0, sizeof(other));
+	other.sa_family = AF_UNIX;
+	sockaddr_format(&other, out, sizeof(out));
+	assert_string_equal(out, "?");
+}
+
+struct test_item {
+	int			 n;
+	struct workq_link	 link;
+};
+
+static void
+test_workq(void **state)
+{
+	struct workq		 q;
+	struct test_item	 it[5];
+	struct workq_link	*l;
+	size_t			 i, n;
+
+	(void)state;
+	workq_init(&q);
+	for (i = 0; i < 5; i++) {
+		it[i].n = (int)i;
+		workq_put(&q, &it[i].link);
+	}
+	/* In order, at most max at a time, the chain ends after the last taken. */
+	l = workq_take(&q, 3, 0, &n);
+	assert_int_equal(n, 3);
+	for (i = 0; i < 3; i++, l = l->next)
+		assert_int_equal(WORKQ_ITEM(l, struct test_item, link)->n, i);
+	assert_null(l);
+	workq_stop(&q);
+	/* Stopped: what is queued is still taken, then NULL without blocking. */
+	l = workq_take(&q, 1, 1000000, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(WORKQ_ITEM(l, struct test_item, link)->n, 3);
+	l = workq_take(&q, 8, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(WORKQ_ITEM(l, struct test_item, link)->n, 4);
+	assert_null(workq_take(&q, 8, 0, &n));
+	assert_int_equal(n, 0);
+	workq_destroy(&q);
+}
+
 int
 main(void)
 {
@@ -410,6 +479,8 @@ main(void)
 		cmocka_unit_test(test_ct_memeq),
 		cmocka_unit_test(test_secret),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_sockaddr_format),
+		cmocka_unit_test(test_workq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

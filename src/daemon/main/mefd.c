@@ -5,7 +5,6 @@
  * those signals are blocked before any thread exists, so no worker is ever interrupted
  * by them and shutdown runs in one known place.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 static void
 usage(void)
@@ -64,11 +64,7 @@ main(int argc, char *argv[])
 		level = LOG_LVL_DEBUG;
 	log_set_level(level >= 0 ? (enum log_level)level : LOG_LVL_INFO);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_block(&set);
 
 	if (check && mefd_init(&d, &cfg, 1, err, sizeof(err)) == MEF_OK) {
 		mefd_free(&d);
@@ -90,8 +86,7 @@ main(int argc, char *argv[])
 	log_info("started fqdn=%s bootstrap=%s target=%s workers=%u version=%s",
 	    cfg.fqdn, cfg.boot_listen, cfg.target_listen, d.nworkers,
 	    MEF_VERSION);
-	if (sigwait(&set, &sig) != 0)
-		sig = SIGTERM;
+	sig = signals_wait(&set);
 	log_info("signal %d: shutting down", sig);
 	mefd_stop(&d);
 	mefd_free(&d);

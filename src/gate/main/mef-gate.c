@@ -4,7 +4,6 @@
  * As in mefd, SIGTERM and SIGINT are blocked before any thread exists and taken by
  * sigwait() in the main thread, which then stops the workers cleanly.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 #include "gate/gate.h"
 #include "gate/gate_config.h"
 #include "util/log.h"
+#include "util/signals.h"
 
 static void
 usage(void)
@@ -58,11 +58,7 @@ main(int argc, char *argv[])
 	}
 	level = verbose ? LOG_LVL_DEBUG : log_level_parse(cfg.log_level);
 	log_set_level(level >= 0 ? (enum log_level)level : LOG_LVL_INFO);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_block(&set);
 	if (gate_init(&g, &cfg, check, err, sizeof(err)) != MEF_OK ||
 	    (!check && gate_start(&g, err, sizeof(err)) != MEF_OK)) {
 		fprintf(stderr, "mef-gate: %s\n", err);
@@ -78,8 +74,7 @@ main(int argc, char *argv[])
 	log_info("started listen=%s upstream=%s target_id=%s mefs=%zu "
 	    "workers=%u version=%s", cfg.listen, cfg.upstream, cfg.target_id,
 	    cfg.nmefs, g.nworkers, MEF_VERSION);
-	if (sigwait(&set, &sig) != 0)
-		sig = SIGTERM;
+	sig = signals_wait(&set);
 	log_info("signal %d: shutting down", sig);
 	gate_stop(&g);
 	gate_free(&g);
