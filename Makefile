@@ -4,12 +4,15 @@
 # packages that are missing, so a fresh Debian 12 machine needs nothing else.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 3
 JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build build-asan test test-fast test-asan run install clean \
-    bench-quick bench-gate
+.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz \
+    fuzz fuzz-merge run install clean bench-quick bench-gate
 
 all: build
 
@@ -29,8 +32,17 @@ $(ASAN_BUILD)/CMakeCache.txt:
 build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# The whole suite on the normal build, then once more under ASan+UBSan.
-test: test-fast test-asan
+# The libFuzzer targets (tests/fuzz): the whole tree with clang, coverage, ASan, UBSan.
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DMEF_FUZZ=ON
+
+build-fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+
+# The whole suite on the normal build, then once more under ASan+UBSan, then every
+# fuzz target on its seed corpus and a few seconds of fuzzing (a crash fails the test).
+test: test-fast test-asan test-fuzz
 
 test-fast: build
 	ctest --test-dir $(BUILD) $(CTEST_ARGS)
@@ -39,6 +51,18 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --test-dir $(ASAN_BUILD) $(CTEST_ARGS)
+
+test-fuzz: build-fuzz
+	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD)
+
+# Each fuzz target for FUZZ_SECONDS (default 60) on a copy of its corpus; prints
+# executions, crashes and time per target. fuzz-merge then adds the new inputs that
+# bring coverage to the git corpus (tests/fuzz/corpus/).
+fuzz: build-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD)
+
+fuzz-merge: build-fuzz
+	sh tests/fuzz/run.sh --merge $(FUZZ_BUILD)
 
 run: build
 	sh scripts/run-demo.sh $(BUILD)
@@ -57,8 +81,15 @@ bench-gate: build
 bench-cert: build
 	sh bench/cert.sh $(BUILD)
 
+# bench: every metric of the performance goals against its reference (nginx, a bare
+# OpenSSL PSK server), measured in one run; installs nginx when missing. BENCH_BIG
+# (default 10000000) sets the size of the big store; see bench/bench.sh.
+.PHONY: bench
+bench: build
+	sh bench/bench.sh $(BUILD)
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -14,13 +14,17 @@
 #   5 resident memory per idle TLS connection (BENCH_IDLE connections after one fetch
 #     each; VmRSS delta / N, nginx's workers measured alike), and mefd's VmRSS after
 #     the same runs on the big and on the small store.
-# With workers=1 the servers share CPU 1 and the load client has CPU 0 (taskset);
-# BENCH_W2=1 (default) repeats 1 and 2 with workers=2 on both sides, unpinned.
+# With workers=1 the servers share cpu1 and the load client has cpu0 (taskset);
+# BENCH_W2=1 (default) repeats 1 and 2 with workers=2 on both sides, unpinned. Each
+# comparison alternates BENCH_ROUNDS runs of both sides and keeps the median of each;
+# every run line shows how busy each CPU was (/proc/stat, softirq included), which
+# tells whether the server or the load client was the bound. At the end all rows are
+# printed again as one table, with the time each part took.
 # Only the PIDs this script starts are ever stopped. Not part of make test.
-# Environment: BENCH_CLIENTS (4), BENCH_SECONDS (5), BENCH_SMALL (10000), BENCH_BIG
-# (10000000), BENCH_KEYS (10000), BENCH_IDLE (2000), BENCH_W2 (1), BENCH_PIN (1),
-# MEF_LOG_LEVEL (warn: mefd logs no fetch and nginx no access; info: both log each),
-# MEF_KEEP=1 keeps the temp dir.
+# Environment: BENCH_CLIENTS (4), BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_SMALL
+# (10000), BENCH_BIG (10000000), BENCH_KEYS (10000), BENCH_IDLE (2000), BENCH_W2 (1),
+# BENCH_PIN (1), MEF_LOG_LEVEL (warn: mefd logs no fetch and nginx no access; info:
+# both log each request), MEF_KEEP=1 keeps the temp dir.
 set -u
 
 BUILD=${1:?usage: sh bench/bench.sh BUILD_DIR}
@@ -32,6 +36,7 @@ SMALL=${BENCH_SMALL:-10000}
 BIG=${BENCH_BIG:-10000000}
 NKEYS=${BENCH_KEYS:-10000}
 NIDLE=${BENCH_IDLE:-2000}
+ROUNDS=${BENCH_ROUNDS:-3}
 W2=${BENCH_W2:-1}
 MEF_LOG_LEVEL=${MEF_LOG_LEVEL:-warn}
 FQDN=mef.example.com
@@ -82,10 +87,9 @@ ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mef-bench.XXXXXX") || exit 1
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 : >"$T/rows"
 : >"$T/times"
-TICK=$(getconf CLK_TCK)
 T_ALL=$(date +%s)
 
 set -- $("$FREEPORT" 4)
@@ -164,28 +168,41 @@ while [ $i -le $NBOOT ]; do
 	i=$((i + 1))
 done
 
-# bench NAME PIDS MODE PORT ARGS...: one bench_quick run (on CPU 0 when pinning)
-# with the server CPU it cost (cores busy, from the PIDS' /proc); line in $T/NAME.
+# bench NAME MODE PORT ARGS...: one bench_quick run (on CPU 0 when pinning); its
+# line in $T/NAME, the busy fraction of each CPU meanwhile in $T/NAME.busy.
 bench() {
-	name=$1 pids=$2 mode=$3 port=$4
-	shift 4
-	c0=$(cpu_ticks $pids)
-	s0=$(date +%s.%N)
+	name=$1 mode=$2 port=$3
+	shift 3
+	cpu_stat "$T/cpu.0"
 	$PIN0 "$BUILD/bench_quick" "$mode" -a "127.0.0.1:$port" -t "$SECONDS_" \
 	    "$@" >"$T/$name" 2>"$T/$name.err" ||
 	    die "bench $name: $(cat "$T/$name.err")"
-	cpu=$(awk -v a="$c0" -v b="$(cpu_ticks $pids)" -v t="$TICK" \
-	    -v s0="$s0" -v s1="$(date +%s.%N)" \
-	    'BEGIN { printf "%.2f", (b - a) / t / (s1 - s0) }')
-	printf '%-16s %s server_cpu=%s\n' "$name" "$(cat "$T/$name")" "$cpu"
-	echo "$cpu" >"$T/$name.cpu"
-	[ -s "$T/$name.err" ] && sed 's/^/                 /' "$T/$name.err"
+	cpu_stat "$T/cpu.1"
+	cpu_busy "$T/cpu.0" "$T/cpu.1" >"$T/$name.busy"
+	printf '%-17s %s busy: %s\n' "$name" "$(cat "$T/$name")" \
+	    "$(cat "$T/$name.busy")"
+	[ -s "$T/$name.err" ] && sed 's/^/                  /' "$T/$name.err"
 	return 0
 }
 fetch() {
-	name=$1 pids=$2 port=$3 keys=$4 clients=$5
-	bench "$name" "$pids" fetch "$port" -c "$clients" -s "$CIPHER" \
-	    $CERTARGS -A "$T/server.pem" -E "$keys"
+	name=$1 port=$2 keys=$3 clients=$4
+	bench "$name" fetch "$port" -c "$clients" -s "$CIPHER" $CERTARGS \
+	    -A "$T/server.pem" -E "$keys"
+}
+boot() { bench "$1" bootstrap "$BOOT_PORT" -c "$CLIENTS" $BOOTCREDS; }
+ref() { bench "$1" ref-handshake "$REF_PORT" -c "$CLIENTS" $BOOTCREDS; }
+
+# rounds NAME_A CMD_A NAME_B CMD_B: ROUNDS alternations of two runs (CMD NAME.r),
+# so that drift hits both sides alike; NAME_A and NAME_B get their median runs.
+rounds() {
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		$2 "$1.$r"
+		$4 "$3.$r"
+		r=$((r + 1))
+	done
+	median "$1" "$ROUNDS"
+	median "$3" "$ROUNDS"
 }
 
 # idle_rss NAME PORT PIDS: KiB per idle connection; opens NIDLE, probes, closes.
@@ -205,17 +222,32 @@ idle_rss() {
 	forget "$IDLE_PID"
 	open=$(field "$T/$1" ops)
 	[ -n "$open" ] && [ "$open" -gt 0 ] || die "idle $1: $(cat "$T/$1.err")"
-	printf '%-16s %s rss_before_kib=%s rss_open_kib=%s\n' "$1" \
+	printf '%-17s %s rss_before_kib=%s rss_open_kib=%s\n' "$1" \
 	    "$(cat "$T/$1")" "$r0" "$r1"
 	awk -v a="$r0" -v b="$r1" -v n="$open" \
 	    'BEGIN { printf "%.1f\n", (b - a) / n }' >"$T/$1.per"
 }
 
+start_ref() {
+	pin=""
+	[ "$1" = 1 ] && pin=$PIN1
+	start "$T/ref.log" $pin "$BUILD/ref_psk_server" -a "127.0.0.1:$REF_PORT" \
+	    -k "$KPM" -w "$1"
+	REF_PID=$LAST_PID
+	wait_listen "$REF_PID" "$REF_PORT" || die "ref_psk_server did not start"
+}
+
 echo "# bench/bench.sh: cpus=$(nproc) clients=$CLIENTS seconds=$SECONDS_" \
-    "pinning=$PINNING (workers=1: servers on CPU 1, load client on CPU 0)"
+    "rounds=$ROUNDS (median kept) pinning=$PINNING"
+[ "$PINNING" = 1 ] && echo "# workers=1 runs: servers on cpu1, load client" \
+    "on cpu0; workers=2 runs unpinned"
 echo "# mefd log_level=$MEF_LOG_LEVEL; nginx access_log" \
     "$([ "$MEF_LOG_LEVEL" = info ] && echo on || echo off)"
 echo "# $("$NGINX" -v 2>&1); $(openssl version)"
+echo "# references: nginx, worker_processes = mefd workers, static file;" \
+    "ref_psk_server: one epoll loop per worker thread over non-blocking sockets," \
+    "each with its own SO_REUSEPORT listener (mefd: one libevent loop per worker" \
+    "+ one commit thread)"
 
 new_store small "$SMALL"
 
@@ -240,57 +272,42 @@ curl -sS --max-time 10 --cacert "$T/server.pem" \
 cmp -s "$T/fetch.json" "$T/nginx.json" || die "nginx does not serve the same body"
 echo "# answer: body $(wc -c <"$T/fetch.json") bytes; head: mefd" \
     "$(wc -c <"$T/mefd.head") bytes, nginx $(wc -c <"$T/nginx.head") bytes"
-NGINX_ALL=$(family "$NGINX_PID")
 
 # Metrics 1 and 3; the small-store side of 4 and 5.
-fetch warm-mefd "$MEFD_PID" "$TARGET_PORT" "$T/small.keys" "$CLIENTS" >/dev/null
-fetch warm-nginx "$NGINX_ALL" "$NGINX_PORT" "$T/small.keys" "$CLIENTS" >/dev/null
-fetch fetch-mefd "$MEFD_PID" "$TARGET_PORT" "$T/small.keys" "$CLIENTS"
-fetch fetch-nginx "$NGINX_ALL" "$NGINX_PORT" "$T/small.keys" "$CLIENTS"
-fetch fetch1-small "$MEFD_PID" "$TARGET_PORT" "$T/small.keys" 1
+fetch_mefd() { fetch "$1" "$TARGET_PORT" "$T/small.keys" "$CLIENTS"; }
+fetch_nginx() { fetch "$1" "$NGINX_PORT" "$T/small.keys" "$CLIENTS"; }
+fetch_mefd warm-mefd >/dev/null
+fetch_nginx warm-nginx >/dev/null
+rounds fetch-mefd fetch_mefd fetch-nginx fetch_nginx
+fetch fetch1-small "$TARGET_PORT" "$T/small.keys" 1
 RSS_SMALL=$(rss_kib "$MEFD_PID")
 took "fetch, workers=1 (mefd, nginx)" "$t0"
 
 t0=$(date +%s)
 idle_rss idle-mefd "$TARGET_PORT" "$MEFD_PID"
-idle_rss idle-nginx "$NGINX_PORT" "$NGINX_ALL"
+idle_rss idle-nginx "$NGINX_PORT" "$(family "$NGINX_PID")"
 nginx_stop
 took "idle connections (mefd, nginx)" "$t0"
 
-# Metric 2.
+# Metric 2; mefd stays up, idle, while the reference runs.
 t0=$(date +%s)
-bench boot-mefd "$MEFD_PID" bootstrap "$BOOT_PORT" -c "$CLIENTS" $BOOTCREDS
-mefd_stop
-start "$T/ref.log" $PIN1 "$BUILD/ref_psk_server" -a "127.0.0.1:$REF_PORT" \
-    -k "$KPM" -w 1
-REF_PID=$LAST_PID
-wait_listen "$REF_PID" "$REF_PORT" || die "ref_psk_server did not start"
-bench boot-ref "$REF_PID" ref-handshake "$REF_PORT" -c "$CLIENTS" $BOOTCREDS
+start_ref 1
+rounds boot-mefd boot boot-ref ref
 stop "$REF_PID"
+mefd_stop
 took "bootstrap, workers=1 (mefd, ref)" "$t0"
 
 if [ "$W2" = 1 ]; then
 	t0=$(date +%s)
 	mefd_start small 2
 	nginx_start 2
-	NGINX_ALL=$(family "$NGINX_PID")
-	fetch warm2 "$MEFD_PID" "$TARGET_PORT" "$T/small.keys" "$CLIENTS" \
-	    >/dev/null
-	fetch fetch-mefd-w2 "$MEFD_PID" "$TARGET_PORT" "$T/small.keys" \
-	    "$CLIENTS"
-	fetch fetch-nginx-w2 "$NGINX_ALL" "$NGINX_PORT" "$T/small.keys" \
-	    "$CLIENTS"
+	fetch_mefd warm2 >/dev/null
+	rounds fetch-mefd-w2 fetch_mefd fetch-nginx-w2 fetch_nginx
 	nginx_stop
-	bench boot-mefd-w2 "$MEFD_PID" bootstrap "$BOOT_PORT" -c "$CLIENTS" \
-	    $BOOTCREDS
-	mefd_stop
-	start "$T/ref.log" "$BUILD/ref_psk_server" -a "127.0.0.1:$REF_PORT" \
-	    -k "$KPM" -w 2
-	REF_PID=$LAST_PID
-	wait_listen "$REF_PID" "$REF_PORT" || die "ref_psk_server did not start"
-	bench boot-ref-w2 "$REF_PID" ref-handshake "$REF_PORT" -c "$CLIENTS" \
-	    $BOOTCREDS
+	start_ref 2
+	rounds boot-mefd-w2 boot boot-ref-w2 ref
 	stop "$REF_PID"
+	mefd_stop
 	took "workers=2 (fetch and bootstrap)" "$t0"
 fi
 
@@ -299,36 +316,52 @@ new_store big "$BIG"
 POP_S=$(field "$T/big.populate" seconds)
 t0=$(date +%s)
 mefd_start big 1
-fetch warm-big "$MEFD_PID" "$TARGET_PORT" "$T/big.keys" "$CLIENTS" >/dev/null
-fetch fetch-big "$MEFD_PID" "$TARGET_PORT" "$T/big.keys" "$CLIENTS"
-fetch fetch1-big "$MEFD_PID" "$TARGET_PORT" "$T/big.keys" 1
+fetch_big() { fetch "$1" "$TARGET_PORT" "$T/big.keys" "$CLIENTS"; }
+fetch_big warm-big >/dev/null
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	fetch_big "fetch-big.$r"
+	r=$((r + 1))
+done
+median fetch-big "$ROUNDS"
+fetch fetch1-big "$TARGET_PORT" "$T/big.keys" 1
 RSS_BIG=$(rss_kib "$MEFD_PID")
 mefd_stop
 took "fetch on the big store" "$t0"
 
 f() { field "$T/$1" "$2"; }
-cpu() { cat "$T/$1.cpu"; }
+# busy RUN: "load/server" busy fractions when pinned, else both CPUs.
+busy() {
+	if [ "$PINNING" = 1 ]; then
+		sed 's/cpu0=\([0-9.]*\) cpu1=\([0-9.]*\).*/\1\/\2/' "$T/$1.busy"
+	else
+		cat "$T/$1.busy"
+	fi
+}
+BUSY="cpu busy load/server"
+[ "$PINNING" = 1 ] || BUSY="cpu busy"
+HEAD="# metric                        value  reference   ratio  goal     details"
 echo
-echo "# metric                        value  reference   ratio  goal     details"
+echo "$HEAD"
 : >"$T/rows"
 row fetch_per_s "$(f fetch-mefd rate)" "$(f fetch-nginx rate)" ">=1.0" \
-    "mefd workers=1 vs nginx worker_processes=1; clients=$CLIENTS; server_cpu $(cpu fetch-mefd)/$(cpu fetch-nginx)"
+    "mefd workers=1 vs nginx worker_processes=1, clients=$CLIENTS; $BUSY $(busy fetch-mefd) vs $(busy fetch-nginx)"
 row fetch_p99_us "$(f fetch-mefd p99_us)" "$(f fetch-nginx p99_us)" "<2000" \
-    "at the load of fetch_per_s; p50_us $(f fetch-mefd p50_us)/$(f fetch-nginx p50_us)"
+    "at the load of fetch_per_s; p50_us $(f fetch-mefd p50_us) vs $(f fetch-nginx p50_us)"
 row bootstrap_per_s "$(f boot-mefd rate)" "$(f boot-ref rate)" ">=0.8" \
-    "mefd workers=1 vs ref_psk_server 1 epoll thread; clients=$CLIENTS; server_cpu $(cpu boot-mefd)/$(cpu boot-ref); p50_us $(f boot-mefd p50_us)/$(f boot-ref p50_us)"
+    "mefd workers=1 vs ref_psk_server 1 epoll thread, clients=$CLIENTS; $BUSY $(busy boot-mefd) vs $(busy boot-ref); p50_us $(f boot-mefd p50_us) vs $(f boot-ref p50_us)"
 if [ "$W2" = 1 ]; then
 	row fetch_per_s_w2 "$(f fetch-mefd-w2 rate)" "$(f fetch-nginx-w2 rate)" \
-	    ">=1.0" "workers=2 both, unpinned (load shares the CPUs); p99_us $(f fetch-mefd-w2 p99_us)/$(f fetch-nginx-w2 p99_us)"
+	    ">=1.0" "workers=2 both, unpinned; p99_us $(f fetch-mefd-w2 p99_us) vs $(f fetch-nginx-w2 p99_us)"
 	row bootstrap_per_s_w2 "$(f boot-mefd-w2 rate)" "$(f boot-ref-w2 rate)" \
 	    ">=0.8" "workers=2 vs ref_psk_server 2 epoll threads, unpinned"
 fi
 row fetch_p50_us_big "$(f fetch-big p50_us)" "$(f fetch-mefd p50_us)" "<=1.25" \
-    "$BIG vs $SMALL Enrolees, clients=$CLIENTS; rate $(f fetch-big rate)/$(f fetch-mefd rate)"
+    "$BIG vs $SMALL Enrolees, clients=$CLIENTS; rate $(f fetch-big rate) vs $(f fetch-mefd rate)"
 row fetch_p50_us_big_c1 "$(f fetch1-big p50_us)" "$(f fetch1-small p50_us)" \
-    "<=1.25" "the same with 1 client (unloaded latency)"
+    "<=1.25" "the same with 1 client; p99_us $(f fetch1-big p99_us) vs $(f fetch1-small p99_us)"
 row idle_conn_kib "$(cat "$T/idle-mefd.per")" "$(cat "$T/idle-nginx.per")" \
-    "<=40" "VmRSS delta / $NIDLE idle keep-alive TLS connections; ref nginx workers"
+    "<=40" "VmRSS delta / $NIDLE idle keep-alive TLS connections (one fetch each); ref: nginx workers"
 row rss_big_kib "$RSS_BIG" "$RSS_SMALL" "bounded" \
     "mefd VmRSS after the same runs, $BIG vs $SMALL Enrolees"
 echo "# ratio = value / reference. Populating $BIG Enrolees took ${POP_S} s" \
@@ -340,7 +373,7 @@ fi
 took "total" "$T_ALL"
 echo
 echo "# table (make bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), BENCH_BIG=$BIG):"
-echo "# metric                        value  reference   ratio  goal     details"
+echo "$HEAD"
 cat "$T/rows"
 echo "# times:"
 cat "$T/times"

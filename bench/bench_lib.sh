@@ -70,11 +70,29 @@ rss_kib() {
 	done | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# cpu_ticks PID...: user + system clock ticks, all threads, summed.
-cpu_ticks() {
-	for p in "$@"; do
-		sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null
-	done | awk '{ s += $12 + $13 } END { print s + 0 }'
+# cpu_stat FILE: busy and total clock ticks of each CPU (/proc/stat) into FILE.
+cpu_stat() {
+	awk '/^cpu[0-9]/ { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print $1, t - $5 - $6, t }' /proc/stat >"$1"
+}
+
+# cpu_busy BEFORE AFTER: the busy fraction of each CPU between two cpu_stat files,
+# softirq time included (on loopback much of the TCP work is softirq).
+cpu_busy() {
+	awk 'NR == FNR { b[$1] = $2; t[$1] = $3; next }
+	    { d = $3 - t[$1]; f = d > 0 ? ($2 - b[$1]) / d : 0
+	      printf "%s%s=%.2f", sep, $1, f; sep = " " }
+	    END { print "" }' "$1" "$2"
+}
+
+# median NAME ROUNDS: copies the run of NAME.1..NAME.ROUNDS with the median rate
+# (and its .busy) to NAME.
+median() {
+	m=$(for r in $(seq 1 "$2"); do
+		echo "$(field "$T/$1.$r" rate) $r"
+	done | sort -n | awk '{ a[NR] = $2 } END { print a[int((NR + 1) / 2)] }')
+	cp "$T/$1.$m" "$T/$1"
+	cp "$T/$1.$m.busy" "$T/$1.busy"
 }
 
 # mefd_conf FILE DB WORKERS: the mefd of every run; only the store and workers vary.

@@ -3,23 +3,25 @@
  *
  * One blocking thread per simulated client, each speaking TLS 1.2 PSK with
  * OpenSSL directly (or plain TCP with -P), so the numbers include no libmef
- * code on the client side. The modes are the table below: bootstrap (handshake
- * + POST /enrolment + close per op), bootstrap-cert (the same with the client
- * certificate -C and key -K instead of a PSK: ECDHE-ECDSA-AES128-SHA256, the
- * certificate RSPF's mandatory suite, unless -s says otherwise), fetch (one
- * keep-alive connection per thread, GET /fetchCredentials/<KeId> per op, with
- * a PSK or with the client certificate -C and key -K; -E FILE rotates over the
- * KeIds of FILE instead of the one of -e), idle (-c connections opened by a
- * few threads, one fetch on each, then all held open and idle for -t seconds:
- * the line is printed once they are all open, for a memory probe), handshake (a bare TLS-PSK handshake per op, as a reference against openssl
- * s_server), get (connect + handshake + GET PATH + answer + close per op) and
- * get-ka (one keep-alive connection per thread, GET PATH per op). -i, -k and -o
- * repeat: each new connection takes the next credential of a rotation shared by
- * all threads, so consecutive handshakes use different KeIds (to defeat a
- * gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50
+ * code on the client side. The modes are the table in bench_opts.c:
+ * bootstrap (handshake + POST /enrolment + close per op), bootstrap-cert (the
+ * same with the client certificate -C and key -K instead of a PSK:
+ * ECDHE-ECDSA-AES128-SHA256, the certificate RSPF's mandatory suite, unless
+ * -s says otherwise), fetch (one keep-alive connection per thread, GET
+ * /fetchCredentials/<KeId> per op, with a PSK or with the client certificate
+ * -C and key -K, the server checked against -A CA if given; -E FILE rotates
+ * over the KeIds of FILE instead of the one of -e), idle (-c connections
+ * opened by a few threads, one fetch on each, then all held open and idle for
+ * -t seconds; the line is printed once they are all open, for a memory
+ * probe), handshake (a bare TLS-PSK handshake per op, as a reference against
+ * openssl s_server), get (connect + handshake + GET PATH + answer + close per
+ * op) and get-ka (one keep-alive connection per thread, GET PATH per op). -i,
+ * -k and -o repeat: each new connection takes the next credential of a
+ * rotation shared by all threads, so consecutive handshakes use different
+ * KeIds (to defeat a gate's key cache). Prints one line: mode, clients, seconds, ops, rate, p50
  * and p99 latency in µs, errors. Connections and response framing are in
- * bench_conn.c. A bench, not a test: it sits outside make test and links
- * OpenSSL on purpose.
+ * bench_conn.c, KeId files in bench_keys.c. A bench, not a test: it sits
+ * outside make test and links OpenSSL on purpose.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -36,69 +38,10 @@
 
 #include "bench_conn.h"
 #include "bench_keys.h"
+#include "bench_opts.h"
 
 #define REQ_MAX		2048
-#define CREDS_MAX	16
 #define IDLE_THREADS	4
-#define IDLE_CONNS_MAX	100000
-
-enum mode {
-	MODE_BOOTSTRAP,
-	MODE_FETCH,
-	MODE_HANDSHAKE,
-	MODE_GET,
-	MODE_IDLE,
-};
-
-/* What a mode authenticates with. */
-enum auth {
-	AUTH_PSK = 0,
-	AUTH_CERT,
-	AUTH_EITHER,		/* a certificate when -C is given */
-};
-
-struct mode_desc {
-	const char	*name;
-	enum mode	 mode;
-	int		 keep_alive;	/* one connection per thread */
-	int		 expect;	/* HTTP status; 0: no request */
-	enum auth	 auth;
-};
-
-static const struct mode_desc	modes[] = {
-	{ "bootstrap",		MODE_BOOTSTRAP,	0, 201, AUTH_PSK },
-	{ "bootstrap-cert",	MODE_BOOTSTRAP,	0, 201, AUTH_CERT },
-	{ "fetch",		MODE_FETCH,	1, 200, AUTH_EITHER },
-	{ "idle",		MODE_IDLE,	1, 200, AUTH_EITHER },
-	{ "handshake",		MODE_HANDSHAKE,	0, 0, AUTH_PSK },
-	{ "ref-handshake",	MODE_HANDSHAKE,	0, 0, AUTH_PSK },
-	{ "get",		MODE_GET,	0, 200, AUTH_PSK },
-	{ "get-ka",		MODE_GET,	1, 200, AUTH_PSK },
-};
-
-#define PSK_CIPHERS	"PSK-AES128-CBC-SHA256"
-#define CERT_CIPHERS	"ECDHE-ECDSA-AES128-SHA256"
-#define CN_MAX		256
-
-struct opts {
-	const struct mode_desc	*m;
-	const char		*host;
-	const char		*port;
-	int			 clients;
-	int			 seconds;
-	int			 plain;		/* -P: TCP, no TLS */
-	struct bench_cred	 creds[CREDS_MAX];
-	size_t			 ncreds;
-	const char		*keyid;
-	const char		*path;
-	const char		*cipher;
-	const char		*cert_file;	/* -C */
-	const char		*key_file;	/* -K */
-	const char		*ca_file;	/* -A: verify the server */
-	int			 cert;		/* authenticate with -C, -K */
-	struct bench_keys	 keys;		/* -E */
-	char			 cn[CN_MAX];	/* the default origin */
-};
 
 /* One client thread's counters and latencies (µs). */
 struct worker {
@@ -116,38 +59,9 @@ struct worker {
 	char		 first_error[128];
 };
 
-static struct opts	 opt;
+static struct bench_opts opt;
 static struct timespec	 deadline;
 static atomic_uint	 next_cred;	/* the rotation over opt.creds */
-
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: bench_quick MODE -a HOST:PORT -i PSK_ID -k PSK_HEX "
-	    "[-o ORIGIN]\n"
-	    "                   [-c CLIENTS] [-t SECONDS] [-e KEYID] [-u PATH] "
-	    "[-s CIPHERS]\n"
-	    "       bench_quick bootstrap-cert -a HOST:PORT -C CERT -K KEY "
-	    "[-o ORIGIN] ...\n"
-	    "       bench_quick fetch|idle -a HOST:PORT -C CERT -K KEY [-A CA] "
-	    "-o ORIGIN -e KEYID|-E FILE ...\n"
-	    "       bench_quick get|get-ka -P -a HOST:PORT [-o ORIGIN] ...\n"
-	    "  MODE: bootstrap, bootstrap-cert, fetch, idle, handshake, "
-	    "ref-handshake, get, get-ka\n"
-	    "  -i, -k, -o repeat (up to %d, as many -k and -o as -i); "
-	    "ORIGIN defaults to the identity\n"
-	    "  bootstrap-cert: PEM certificate and key; ORIGIN defaults to "
-	    "its CN\n"
-	    "  fetch, idle: -e KEYID or -E FILE (KeIds, one a line) is "
-	    "required; -A verifies\n"
-	    "  the server against CA; idle: -c connections (up to %d), held "
-	    "-t seconds\n"
-	    "  get, get-ka: PATH defaults to /\n"
-	    "  -P: plain TCP, no TLS (get and get-ka only)\n", CREDS_MAX,
-	    IDLE_CONNS_MAX);
-	exit(2);
-}
 
 static uint64_t
 now_us(void)
@@ -166,153 +80,6 @@ past_deadline(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec > deadline.tv_sec || (ts.tv_sec == deadline.tv_sec &&
 	    ts.tv_nsec >= deadline.tv_nsec);
-}
-
-static int
-parse_hex(const char *s, unsigned char *out, size_t max, size_t *plen)
-{
-	size_t		n = strlen(s), i;
-	unsigned int	v;
-
-	if (n == 0 || n % 2 != 0 || n / 2 > max)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1 ||
-		    strchr("0123456789abcdefABCDEF", s[2 * i]) == NULL ||
-		    strchr("0123456789abcdefABCDEF", s[2 * i + 1]) == NULL)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	*plen = n / 2;
-	return 0;
-}
-
-static void
-parse_addr(char *arg)
-{
-	char	*colon = strrchr(arg, ':');
-
-	if (colon == NULL || colon == arg || colon[1] == '\0')
-		usage();
-	*colon = '\0';
-	opt.host = arg;
-	opt.port = colon + 1;
-}
-
-static void
-parse_mode(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (strcmp(name, modes[i].name) == 0) {
-			opt.m = &modes[i];
-			return;
-		}
-	usage();
-}
-
-/* Checks the counts of -i, -k and -o and fills in the default origins. */
-static void
-check_creds(size_t ni, size_t nk, size_t no)
-{
-	size_t	i;
-
-	if (opt.cert) {
-		/* One certificate; main() defaults the origin to its CN. */
-		if (opt.plain || ni != 0 || nk != 0 || no > 1)
-			usage();
-		opt.ncreds = 1;
-		return;
-	}
-	if (opt.plain) {
-		if (ni != 0 || nk != 0 || opt.m->mode != MODE_GET)
-			usage();
-		opt.ncreds = no > 0 ? no : 1;
-	} else {
-		if (ni == 0 || nk != ni || (no != 0 && no != ni))
-			usage();
-		opt.ncreds = ni;
-	}
-	for (i = 0; i < opt.ncreds; i++)
-		if (opt.creds[i].origin == NULL)
-			opt.creds[i].origin = opt.creds[i].identity != NULL ?
-			    opt.creds[i].identity : "bench";
-}
-
-/* The address, counts and KeIds each mode needs. */
-static void
-check_limits(void)
-{
-	int	max = opt.m->mode == MODE_IDLE ? IDLE_CONNS_MAX : 1024;
-	int	needs_key;
-
-	needs_key = opt.m->mode == MODE_FETCH || opt.m->mode == MODE_IDLE;
-	if (opt.host == NULL || opt.clients < 1 || opt.clients > max ||
-	    opt.seconds < 1 || (needs_key && opt.keyid == NULL &&
-	    opt.keys.n == 0) || (!needs_key && opt.keys.n > 0))
-		usage();
-}
-
-static void
-parse_args(int argc, char *argv[])
-{
-	size_t	ni = 0, nk = 0, no = 0;
-	int	ch;
-
-	if (argc < 2)
-		usage();
-	parse_mode(argv[1]);
-	opt.clients = 1;
-	opt.seconds = 5;
-	opt.path = "/";
-	optind = 2;
-	while ((ch = getopt(argc, argv, "a:c:t:i:k:o:e:E:u:s:C:K:A:P")) !=
-	    -1) {
-		if (ch == 'a')
-			parse_addr(optarg);
-		else if (ch == 'c')
-			opt.clients = (int)strtol(optarg, NULL, 10);
-		else if (ch == 't')
-			opt.seconds = (int)strtol(optarg, NULL, 10);
-		else if (ch == 'i' && ni < CREDS_MAX)
-			opt.creds[ni++].identity = optarg;
-		else if (ch == 'k' && nk < CREDS_MAX && parse_hex(optarg,
-		    opt.creds[nk].psk, BENCH_PSK_MAX, &opt.creds[nk].psk_len) == 0)
-			nk++;
-		else if (ch == 'o' && no < CREDS_MAX)
-			opt.creds[no++].origin = optarg;
-		else if (ch == 'e')
-			opt.keyid = optarg;
-		else if (ch == 'E' && opt.keys.n == 0) {
-			if (bench_keys_load(optarg, &opt.keys) != 0)
-				exit(1);
-		}
-		else if (ch == 'u')
-			opt.path = optarg;
-		else if (ch == 's')
-			opt.cipher = optarg;
-		else if (ch == 'C')
-			opt.cert_file = optarg;
-		else if (ch == 'K')
-			opt.key_file = optarg;
-		else if (ch == 'A')
-			opt.ca_file = optarg;
-		else if (ch == 'P')
-			opt.plain = 1;
-		else
-			usage();
-	}
-	check_limits();
-	opt.cert = opt.cert_file != NULL;
-	if (opt.cert != (opt.key_file != NULL) ||
-	    (opt.m->auth == AUTH_PSK && opt.cert) ||
-	    (opt.m->auth == AUTH_CERT && !opt.cert) ||
-	    (opt.ca_file != NULL && !opt.cert))
-		usage();
-	if (opt.cipher == NULL)
-		opt.cipher = opt.cert ? CERT_CIPHERS : PSK_CIPHERS;
-	check_creds(ni, nk, no);
 }
 
 static void
@@ -653,7 +420,7 @@ main(int argc, char *argv[])
 	uint64_t	 t0, ops = 0;
 	size_t		 n, i;
 
-	parse_args(argc, argv);
+	bench_opts_parse(argc, argv, &opt);
 	/* A peer that closed first must not kill us on the close_notify write. */
 	signal(SIGPIPE, SIG_IGN);
 	ctx = make_ctx();

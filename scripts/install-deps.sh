@@ -5,7 +5,7 @@
 # apt-get only for those, so a machine that already has everything makes no network call.
 set -eu
 
-PKGS="build-essential cmake pkg-config clang
+PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev openssl libevent-dev libhttp-parser-dev libsqlite3-dev sqlite3
 libjansson-dev libxml2-dev libcbor-dev libunistring-dev libinih-dev
 libcmocka-dev gnutls-bin curl xxd procps jq iproute2"

@@ -25,6 +25,7 @@ static void		emit_text(struct emit *, const char *, size_t);
 static enum mef_err	decode_pair(struct answer *, unsigned *,
 			    const struct cbor_pair *);
 static int		definite_text(cbor_item_t *, const char **, size_t *);
+static int		counts_fit(const unsigned char *, size_t);
 static void		wipe_credential(cbor_item_t *);
 
 /* see answer_int.h */
@@ -59,12 +60,15 @@ enum mef_err
 answer_cbor_decode(const unsigned char *body, size_t len, struct answer *ans)
 {
 	struct cbor_load_result	 res;
-	cbor_item_t		*item;
+	cbor_item_t		*item = NULL;
 	struct cbor_pair	*pairs;
 	size_t			 i, n;
 	unsigned		 seen = 0;
 	enum mef_err		 rc = MEF_E_PROTO;
 
+	/* Found by fuzzing: see counts_fit(). */
+	if (!counts_fit(body, len))
+		goto out;
 	item = cbor_load(body, len, &res);
 	if (item == NULL || res.error.code != CBOR_ERR_NONE || res.read != len)
 		goto out;
@@ -86,6 +90,48 @@ out:
 	return rc;
 }
 
+/*
+ * 0 when an array or map head declares more elements than bytes are left.
+ * cbor_load() allocates (and clears) the element array of the declared size before
+ * reading any element, so a 5-byte head could make it take gigabytes (fuzz_answer_cbor:
+ * "\x9a\x75\x74\x74\x53" asked for 15 GB). Each element takes at least one byte, a
+ * map pair two, so such a count is malformed anyway. The heads are walked in order
+ * without recursion: string contents are skipped, everything else is a head.
+ * Other malformations are left to cbor_load().
+ */
+static int
+counts_fit(const unsigned char *p, size_t len)
+{
+	size_t		i = 0, left;
+	uint64_t	arg;
+	unsigned	major, info, nb, k;
+
+	while (i < len) {
+		major = p[i] >> 5;
+		info = p[i] & 0x1f;
+		i++;
+		if (info >= 28 && info <= 30)
+			return 1;	/* reserved: cbor_load fails */
+		nb = info < 24 || info == 31 ? 0 : 1u << (info - 24);
+		if (nb > len - i)
+			return 1;	/* truncated: cbor_load fails */
+		for (arg = info < 24 ? info : 0, k = 0; k < nb; k++)
+			arg = arg << 8 | p[i + k];
+		i += nb;
+		left = len - i;
+		if (info == 31 || major == 7)
+			continue;	/* indefinite start or break; simple, float */
+		if ((major == 2 || major == 3) && arg > left)
+			return 1;	/* cbor_load reports the short string */
+		if (major == 2 || major == 3)
+			i += (size_t)arg;
+		else if ((major == 4 && arg > left) ||
+		    (major == 5 && arg > left / 2))
+			return 0;
+	}
+	return 1;
+}
+
 /* One key/value pair; keys are definite text strings naming a known member. */
 static enum mef_err
 decode_pair(struct answer *ans, unsigned *pseen, const struct cbor_pair *pair)
@@ -99,7 +145,13 @@ decode_pair(struct answer *ans, unsigned *pseen, const struct cbor_pair *pair)
 	member = answer_member(key, key_len);
 	switch (member) {
 	case ANS_STATUS:
-		if (!cbor_is_bool(pair->value))
+		/*
+		 * Found by fuzzing: cbor_is_bool() asserts (aborts) on a float
+		 * (0xf9..0xfb), so only a simple value of width 0 may reach it.
+		 */
+		if (!cbor_isa_float_ctrl(pair->value) ||
+		    cbor_float_get_width(pair->value) != CBOR_FLOAT_0 ||
+		    !cbor_is_bool(pair->value))
 			return MEF_E_PROTO;
 		return answer_take_status(ans, pseen,
 		    cbor_get_bool(pair->value));
