@@ -605,6 +605,12 @@ test_cbor_bad(void **state)
 		    "6178",
 		"a2" C_STATUS "f4" C_CRED C_KEY,
 		"9f" "ff",
+		/* Found by fuzzing: a count libcbor would allocate for (15 GB). */
+		"9a75747453",
+		"a2" C_STATUS "9a75747453" C_ERRS "6178",
+		/* Found by fuzzing: a float Status aborted inside libcbor. */
+		"a2" C_STATUS "fa3f800000" C_ERRS "6178",
+		"a2" C_STATUS "f93c00" C_ERRS "6178",
 	};
 	unsigned char	body[512];
 	struct answer	ans;
