@@ -37,8 +37,12 @@ run_batch(struct commit *cm, struct workq_link *batch, size_t n)
 	if (keys == NULL) {
 		rc = MEF_E_NOMEM;
 	} else {
-		for (l = batch; l != NULL; l = l->next)
-			keys[i++] = WORKQ_ITEM(l, struct commit_item, link)->key;
+		for (l = batch; l != NULL; l = l->next) {
+			it = WORKQ_ITEM(l, struct commit_item, link);
+			it->stored = 0;
+			it->key.pstored = &it->stored;
+			keys[i++] = it->key;
+		}
 		rc = store_key_put_batch(cm->store, keys, n,
 		    cm->cfg.keep_per_enrolee);
 		free(keys);
@@ -52,7 +56,8 @@ run_batch(struct commit *cm, struct workq_link *batch, size_t n)
 	for (l = batch; l != NULL; l = next) {
 		next = l->next;
 		it = WORKQ_ITEM(l, struct commit_item, link);
-		it->result = rc;
+		/* Only a row actually stored confirms its bootstrap. */
+		it->result = rc == MEF_OK && !it->stored ? MEF_E_NOTFOUND : rc;
 		event_active(it->done_ev, EV_WRITE, 0);
 	}
 }

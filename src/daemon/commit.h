@@ -19,7 +19,10 @@ struct event;
 struct commit_item {
 	struct store_new_key	 key;		/* borrowed until done */
 	struct event		*done_ev;	/* activated when committed */
-	enum mef_err		 result;	/* valid once done_ev fires */
+	enum mef_err		 result;	/* valid once done_ev fires:
+						   MEF_E_NOTFOUND when the Enrolee
+						   was removed meanwhile */
+	int			 stored;	/* store_new_key.pstored */
 	struct workq_link	 link;		/* queue link, commit's own */
 };
 

@@ -109,8 +109,10 @@ enrol_commit_done(struct conn *c)
 		    c->bev != NULL ? tls_conn_cipher(c->bev) : "-",
 		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
 	else
-		log_warnx("bootstrap peer=%s kpm_id=%s keyid=%s outcome=store-failed",
-		    c->peer, c->kpm_id, c->keyid);
+		log_warnx("bootstrap peer=%s kpm_id=%s keyid=%s outcome=%s",
+		    c->peer, c->kpm_id, c->keyid,
+		    c->commit.result == MEF_E_NOTFOUND ? "enrolee-removed" :
+		    "store-failed");
 }
 
 static enum outcome

@@ -110,6 +110,12 @@ struct store_new_key {
 	const struct mef_secret	*ke;
 	int64_t			 created;
 	int64_t			 expires;
+	/*
+	 * Set by a successful store_key_put_batch(): 1 when this row was stored, 0
+	 * when its Enrolee no longer exists (removed since its handshake). NULL: not
+	 * wanted.
+	 */
+	int			*pstored;
 };
 
 /* A new PSK Enrolee for store_enrolee_add_batch(): what differs per row. */

@@ -142,11 +142,13 @@ key_insert(struct store_sqlite *s, const struct store_new_key *k)
 		/*
 		 * The Enrolee was removed between its handshake and this
 		 * commit. Failing the whole batch would fail every other
-		 * bootstrap in it; a Ke of a removed Enrolee is unfetchable
-		 * anyway.
+		 * bootstrap in it: this row alone is reported as not stored
+		 * (pstored), so its bootstrap is not confirmed.
 		 */
 		log_info("key %s not stored: enrolee %s was removed", k->keyid,
 		    k->kpm_id);
+	if (rc == MEF_OK && k->pstored != NULL)
+		*k->pstored = sqlite3_changes(s->db) > 0;
 	store_sqlite_done(stmt);
 	return rc;
 }

@@ -143,6 +143,7 @@ put_key(struct store *st, const char *keyid, const char *kpm_id,
 	struct mef_secret	*ke = key_of(fill, 32);
 	enum mef_err		 rc;
 
+	memset(&k, 0, sizeof(k));
 	k.keyid = keyid;
 	k.kpm_id = kpm_id;
 	k.ke = ke;
@@ -554,8 +555,10 @@ test_key_batch_prune(void **state)
 	struct mef_secret	*ke = key_of(0x31, 32);
 	struct keys_seen	 ks;
 	char			 ids[8][MEF_KEYID_MAX];
+	int			 stored[8];
 	size_t			 i;
 
+	memset(keys, 0, sizeof(keys));
 	add_psk_target(f->st, "IN-CSE", MEF_TARGET_CSE, "p1", 1);
 	assert_int_equal(add_enrolee(f->st, "dev-1", "C-1", "IN-CSE", NULL,
 	    NULL, 0), MEF_OK);
@@ -571,8 +574,13 @@ test_key_batch_prune(void **state)
 		keys[i].ke = ke;
 		keys[i].created = NOW + (int64_t)i;
 		keys[i].expires = NOW + 1000000000;
+		stored[i] = -1;
+		keys[i].pstored = &stored[i];
 	}
 	assert_int_equal(store_key_put_batch(f->st, keys, 7, 4), MEF_OK);
+	/* Each row says whether it was stored: not the one of a gone Enrolee. */
+	for (i = 0; i < 7; i++)
+		assert_int_equal(stored[i], i == 6 ? 0 : 1);
 	memset(&ks, 0, sizeof(ks));
 	assert_int_equal(store_key_list(f->st, "dev-1", collect_key, &ks),
 	    MEF_OK);
