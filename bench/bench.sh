@@ -42,21 +42,8 @@ MEF_LOG_LEVEL=${MEF_LOG_LEVEL:-warn}
 FQDN=mef.example.com
 TARGET=/in-cse-bench
 NBOOT=16
-T=""
-
 . "$SRC/bench_lib.sh"
-
-cleanup() {
-	stop_all
-	if [ -n "$T" ] && [ -d "$T" ] && [ -z "${MEF_KEEP:-}" ]; then
-		rm -rf "$T"
-	fi
-}
-die() {
-	echo "bench.sh: $*" >&2
-	[ -n "$T" ] && [ -f "$T/mefd.log" ] && tail -5 "$T/mefd.log" >&2
-	exit 1
-}
+BENCH_NAME=bench.sh
 
 # nginx: installed from Debian when missing (root only), never started as a service.
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -70,12 +57,7 @@ if [ ! -x "$NGINX" ]; then
 	    die "apt-get install nginx failed"
 	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
-for tool in mefd mefctl bench_quick bench_populate ref_psk_server; do
-	[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
-done
-FREEPORT=$BUILD/mef_freeport
-[ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
-[ -x "$FREEPORT" ] || die "mef_freeport is not built"
+bench_begin bench.sh mefd mefctl bench_quick bench_populate ref_psk_server
 # PIN0, PIN1: the command prefix that runs a program on CPU 0 or 1, or nothing.
 PINNING=0 PIN0="" PIN1=""
 if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] &&
@@ -85,9 +67,6 @@ fi
 ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null
 [ "$(ulimit -n)" -gt $((NIDLE + 512)) ] || die "ulimit -n is too low for BENCH_IDLE"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/mef-bench.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
 : >"$T/rows"
 : >"$T/times"
 T_ALL=$(date +%s)

@@ -1,11 +1,49 @@
-# bench_lib.sh -- helpers of bench/bench.sh (sourced; not run on its own).
+# bench_lib.sh -- helpers of the bench scripts (sourced; not run on its own).
 #
-# Process bookkeeping (every process started is remembered by PID, and only those
-# are ever stopped), readiness, /proc probes (resident memory, CPU time), the
-# configurations of mefd and nginx, and the rows of the result table. Expects
-# BUILD, T and FQDN set by bench.sh.
+# bench_begin (tools, free ports, a private temp dir, cleanup at exit), process
+# bookkeeping (every process started is remembered by PID, and only those are ever
+# stopped), readiness, /proc probes (resident memory, CPU time), the configurations
+# of mefd and nginx, and the rows of the result table. Expects BUILD and FQDN set by
+# the script.
 
 PIDS=""
+T=""
+BENCH_NAME=bench
+
+# die MESSAGE: the message, the end of every log of this run, exit 1.
+die() {
+	echo "$BENCH_NAME: $*" >&2
+	if [ -n "$T" ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] && { echo "== $f" >&2; tail -5 "$f" >&2; }
+		done
+	fi
+	exit 1
+}
+
+bench_cleanup() {
+	stop_all
+	if [ -n "$T" ] && [ -d "$T" ] && [ -z "${MEF_KEEP:-}" ]; then
+		rm -rf "$T"
+	fi
+}
+
+# bench_begin NAME TOOL...: each TOOL must be built in BUILD; sets FREEPORT (the
+# free-port helper) and T (a private temp dir), and at exit stops every process
+# started with start() and removes T (kept with MEF_KEEP=1).
+bench_begin() {
+	BENCH_NAME=$1
+	shift
+	for tool in "$@"; do
+		[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
+	done
+	FREEPORT=$BUILD/mef_freeport
+	[ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
+	[ -x "$FREEPORT" ] || die "mef_freeport is not built"
+	T=$(mktemp -d "${TMPDIR:-/tmp}/mef-$BENCH_NAME.XXXXXX") || exit 1
+	trap bench_cleanup EXIT
+	trap 'exit 1' INT TERM HUP PIPE
+}
 
 # start LOG CMD...: runs CMD in the background, output to LOG; sets LAST_PID.
 start() {

@@ -20,36 +20,9 @@ CLIENTS=${BENCH_CLIENTS:-4}
 SECONDS_=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
 FQDN=mef.example.com
-MEFD_PID=""
-T=""
-
-cleanup() {
-	if [ -n "$MEFD_PID" ]; then
-		kill -TERM "$MEFD_PID" 2>/dev/null
-		wait "$MEFD_PID" 2>/dev/null
-		MEFD_PID=""
-	fi
-	if [ -n "$T" ] && [ -d "$T" ] && [ -z "${MEF_KEEP:-}" ]; then
-		rm -rf "$T"
-	fi
-}
-die() {
-	echo "cert.sh: $*" >&2
-	[ -n "$T" ] && [ -f "$T/mefd.log" ] && tail -20 "$T/mefd.log" >&2
-	exit 1
-}
-
-for tool in mefd mefctl mef-enrol bench_quick; do
-	[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
-done
+. "$(dirname "$0")/bench_lib.sh"
+bench_begin cert.sh mefd mefctl mef-enrol bench_quick
 command -v openssl >/dev/null 2>&1 || die "openssl is needed for the certificates"
-FREEPORT=$BUILD/mef_freeport
-[ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
-[ -x "$FREEPORT" ] || die "mef_freeport is not built"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mef-bench-cert.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # cert NAME SUBJECT [EXT]: a self-signed P-256 certificate NAME.pem and key NAME.key.
 cert() {
@@ -89,14 +62,12 @@ CONF
 "$BUILD/mefd" -n -c "$T/mefd.conf" >"$T/check.log" 2>&1 ||
     die "mefd -n refuses the configuration: $(cat "$T/check.log")"
 
-listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q LISTEN; }
-
-"$BUILD/mefd" -c "$T/mefd.conf" >>"$T/mefd.log" 2>&1 &
-MEFD_PID=$!
+start "$T/mefd.log" "$BUILD/mefd" -c "$T/mefd.conf"
+MEFD_PID=$LAST_PID
 i=0
 until listening "$BOOT_PORT" && listening "$CERT_PORT" &&
     listening "$TARGET_PORT"; do
-	kill -0 "$MEFD_PID" 2>/dev/null || { MEFD_PID=""; die "mefd exited at start"; }
+	kill -0 "$MEFD_PID" 2>/dev/null || die "mefd exited at start"
 	i=$((i + 1))
 	[ $i -lt 100 ] || die "mefd did not listen"
 	sleep 0.1

@@ -25,39 +25,10 @@ SECONDS_=${BENCH_SECONDS:-5}
 NKEYS=${BENCH_KEYS:-8}
 UPSTREAM=${BENCH_UPSTREAM:-$BUILD/mef_echo_upstream}
 FQDN=mef.example.com
-PIDS=""
-T=""
-
-cleanup() {
-	for p in $PIDS; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	PIDS=""
-	if [ -n "$T" ] && [ -d "$T" ] && [ -z "${MEF_KEEP:-}" ]; then
-		rm -rf "$T"
-	fi
-}
-die() {
-	echo "gate.sh: $*" >&2
-	for f in mefd.log gate-a.log gate-b.log; do
-		[ -n "$T" ] && [ -f "$T/$f" ] && tail -5 "$T/$f" >&2
-	done
-	exit 1
-}
-
-for tool in mefd mefctl mef-enrol mef-gate bench_quick; do
-	[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
-done
+. "$(dirname "$0")/bench_lib.sh"
+bench_begin gate.sh mefd mefctl mef-enrol mef-gate bench_quick
 [ -x "$UPSTREAM" ] || die "$UPSTREAM is not built"
-FREEPORT=$BUILD/mef_freeport
-[ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
-[ -x "$FREEPORT" ] || die "mef_freeport is not built"
 [ "$NKEYS" -ge 2 ] && [ "$NKEYS" -le 16 ] || die "BENCH_KEYS must be 2..16"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mef-bench.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 set -- $("$FREEPORT" 5)
 BOOT_PORT=${1:-}
@@ -100,15 +71,8 @@ psk_file = $T/gate.psk
 CONF
 }
 
-listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q LISTEN; }
-
-# start LOG CMD...: runs CMD in the background and remembers its PID.
-start() {
-	log=$1; shift
-	"$@" >>"$log" 2>&1 &
-	PIDS="$PIDS $!"
-}
-wait_listen() {
+# wait_ports PORT...: until each port listens (the processes are in PIDS).
+wait_ports() {
 	i=0
 	for port in "$@"; do
 		until listening "$port"; do
@@ -120,7 +84,7 @@ wait_listen() {
 }
 
 start "$T/mefd.log" "$BUILD/mefd" -c "$T/mefd.conf"
-wait_listen "$BOOT_PORT" "$TARGET_PORT"
+wait_ports "$BOOT_PORT" "$TARGET_PORT"
 
 hexkey() { openssl rand -hex 32; }
 mefctl() { "$BUILD/mefctl" -c "$T/mefd.conf" "$@" >/dev/null || die "mefctl $*"; }
@@ -155,7 +119,7 @@ start "$T/gate-a.log" "$BUILD/mef-gate" -c "$T/gate-a.conf"
 start "$T/gate-b.log" "$BUILD/mef-gate" -c "$T/gate-b.conf"
 # The upstream logs every request line; to /dev/null, so no file grows under load.
 start "$T/upstream.out" "$UPSTREAM" "$UP_PORT" /dev/null
-wait_listen "$GATE_A" "$GATE_B" "$UP_PORT"
+wait_ports "$GATE_A" "$GATE_B" "$UP_PORT"
 
 # bench NAME MODE PORT ARGS...: one bench_quick run; its line goes to $T/NAME.
 bench() {

@@ -14,41 +14,8 @@ BUILD=$(cd "$BUILD" && pwd) || exit 1
 CLIENTS=${BENCH_CLIENTS:-4}
 SECONDS_=${BENCH_SECONDS:-5}
 FQDN=mef.example.com
-MEFD_PID=""
-REF_PID=""
-T=""
-
-cleanup() {
-	if [ -n "$MEFD_PID" ]; then
-		kill -TERM "$MEFD_PID" 2>/dev/null
-		wait "$MEFD_PID" 2>/dev/null
-		MEFD_PID=""
-	fi
-	if [ -n "$REF_PID" ]; then
-		kill -TERM "$REF_PID" 2>/dev/null
-		wait "$REF_PID" 2>/dev/null
-		REF_PID=""
-	fi
-	if [ -n "$T" ] && [ -d "$T" ] && [ -z "${MEF_KEEP:-}" ]; then
-		rm -rf "$T"
-	fi
-}
-die() {
-	echo "quick.sh: $*" >&2
-	[ -n "$T" ] && [ -f "$T/mefd.log" ] && tail -20 "$T/mefd.log" >&2
-	exit 1
-}
-
-for tool in mefd mefctl mef-enrol bench_quick; do
-	[ -x "$BUILD/$tool" ] || die "$BUILD/$tool is not built"
-done
-FREEPORT=$BUILD/mef_freeport
-[ -x "$FREEPORT" ] || FREEPORT=$BUILD/tests/mef_freeport
-[ -x "$FREEPORT" ] || die "mef_freeport is not built"
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mef-bench.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$(dirname "$0")/bench_lib.sh"
+bench_begin quick.sh mefd mefctl mef-enrol bench_quick
 
 set -- $("$FREEPORT" 3)
 BOOT_PORT=${1:-}
@@ -71,13 +38,11 @@ listen = 127.0.0.1:$TARGET_PORT
 CONF
 "$BUILD/mefctl" kek generate "$T/kek" >/dev/null || die "kek generate"
 
-listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q LISTEN; }
-
-"$BUILD/mefd" -c "$T/mefd.conf" >>"$T/mefd.log" 2>&1 &
-MEFD_PID=$!
+start "$T/mefd.log" "$BUILD/mefd" -c "$T/mefd.conf"
+MEFD_PID=$LAST_PID
 i=0
 until listening "$BOOT_PORT" && listening "$TARGET_PORT"; do
-	kill -0 "$MEFD_PID" 2>/dev/null || { MEFD_PID=""; die "mefd exited at start"; }
+	kill -0 "$MEFD_PID" 2>/dev/null || die "mefd exited at start"
 	i=$((i + 1))
 	[ $i -lt 100 ] || die "mefd did not listen"
 	sleep 0.1
@@ -109,10 +74,9 @@ KEYID=$(printf '%s\n' "$out" | sed -n 's/.*"KeId" *: *"\([^"]*\)".*/\1/p')
 [ "${BENCH_REF:-1}" = 0 ] && exit 0
 command -v openssl >/dev/null 2>&1 || exit 0
 mkfifo "$T/ref.in" || exit 0
-openssl s_server -accept "127.0.0.1:$REF_PORT" -nocert -psk "$KPM1" \
-    -psk_identity bench1 -cipher PSK-AES128-CBC-SHA256 -tls1_2 -quiet \
-    -naccept 10000000 <>"$T/ref.in" >"$T/ref.log" 2>&1 &
-REF_PID=$!
+start "$T/ref.log" openssl s_server -accept "127.0.0.1:$REF_PORT" -nocert \
+    -psk "$KPM1" -psk_identity bench1 -cipher PSK-AES128-CBC-SHA256 -tls1_2 \
+    -quiet -naccept 10000000 <>"$T/ref.in"
 i=0
 until listening "$REF_PORT"; do
 	i=$((i + 1))
