@@ -1,0 +1,205 @@
+/*
+ * audit.c -- the writer thread of mefd's audit trail (see audit.h).
+ *
+ * Entries are queued as heap copies on a singly linked list under one mutex;
+ * the writer swaps the whole list out and writes it as one batch, so under
+ * load batches grow and the per-entry cost (lock, fstat, write, head) shrinks.
+ * The writer wakes for a pending fsync even when no event arrives.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "audit/audit_log.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct audit_item {
+	struct audit_item	*next;
+	struct audit_entry	 e;
+};
+
+struct audit {
+	struct audit_log	*log;
+	unsigned		 fsync_ms;
+	pthread_t		 thread;
+	int			 running;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;		/* on the monotonic clock */
+	struct audit_item	*head, **tail;
+	int			 stopping;
+	unsigned long		 dropped;
+};
+
+static void	*audit_main(void *arg);
+static void	 write_batch(struct audit *a, struct audit_item *list);
+
+/* see audit.h */
+enum mef_err
+audit_open(const char *path, unsigned fsync_ms, const struct mef_secret *key,
+    struct audit **pa, char *err, size_t errsz)
+{
+	struct audit		*a;
+	pthread_condattr_t	 ca;
+	enum mef_err		 rc;
+
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return MEF_E_NOMEM;
+	rc = audit_log_open(path, key, &a->log, err, errsz);
+	if (rc != MEF_OK) {
+		free(a);
+		return rc;
+	}
+	a->fsync_ms = fsync_ms;
+	a->tail = &a->head;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	*pa = a;
+	return MEF_OK;
+}
+
+/* see audit.h */
+enum mef_err
+audit_run(struct audit *a)
+{
+	if (a == NULL || a->running)
+		return MEF_OK;
+	if (pthread_create(&a->thread, NULL, audit_main, a) != 0)
+		return MEF_E_IO;
+	a->running = 1;
+	return MEF_OK;
+}
+
+/* see audit.h */
+void
+audit_emit(struct audit *a, const struct audit_entry *e)
+{
+	struct audit_item	*it;
+
+	if (a == NULL)
+		return;
+	it = malloc(sizeof(*it));
+	pthread_mutex_lock(&a->lock);
+	if (it == NULL) {
+		a->dropped++;
+	} else {
+		it->next = NULL;
+		it->e = *e;
+		if (it->e.time_ms == 0)
+			it->e.time_ms = audit_now_ms();
+		*a->tail = it;
+		a->tail = &it->next;
+		pthread_cond_signal(&a->cond);
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* see audit.h */
+void
+audit_stop(struct audit **pa)
+{
+	struct audit	*a;
+
+	if (pa == NULL || *pa == NULL)
+		return;
+	a = *pa;
+	pthread_mutex_lock(&a->lock);
+	a->stopping = 1;
+	pthread_cond_signal(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	if (a->running)
+		pthread_join(a->thread, NULL);
+	else
+		write_batch(a, a->head);	/* never started: flush here */
+	audit_log_sync(a->log);
+	audit_log_close(&a->log);
+	pthread_cond_destroy(&a->cond);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	*pa = NULL;
+}
+
+static void *
+audit_main(void *arg)
+{
+	struct audit		*a = arg;
+	struct audit_item	*list;
+	struct timespec		 ts;
+	uint64_t		 synced_us = clock_mono_us(), due_us;
+	int			 dirty = 0, stop;
+
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		while (a->head == NULL && !a->stopping) {
+			if (!dirty) {
+				pthread_cond_wait(&a->cond, &a->lock);
+				continue;
+			}
+			due_us = synced_us + (uint64_t)a->fsync_ms * 1000;
+			if (clock_mono_us() >= due_us)
+				break;
+			ts.tv_sec = (time_t)(due_us / 1000000);
+			ts.tv_nsec = (long)(due_us % 1000000) * 1000;
+			pthread_cond_timedwait(&a->cond, &a->lock, &ts);
+		}
+		list = a->head;
+		a->head = NULL;
+		a->tail = &a->head;
+		stop = a->stopping;
+		pthread_mutex_unlock(&a->lock);
+		if (list != NULL) {
+			write_batch(a, list);
+			dirty = 1;
+		}
+		if (dirty && (stop || a->fsync_ms == 0 ||
+		    clock_mono_us() >= synced_us + (uint64_t)a->fsync_ms *
+		    1000)) {
+			audit_log_sync(a->log);
+			synced_us = clock_mono_us();
+			dirty = 0;
+		}
+		pthread_mutex_lock(&a->lock);
+		if (stop && a->head == NULL)
+			break;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+/* Appends and frees the items of list; on failure says so once per batch. */
+static void
+write_batch(struct audit *a, struct audit_item *list)
+{
+	struct audit_item	*next;
+	enum mef_err		 rc;
+	unsigned long		 lost = 0, dropped;
+
+	rc = audit_log_begin(a->log);
+	for (; list != NULL; list = next) {
+		next = list->next;
+		if (rc == MEF_OK)
+			rc = audit_log_add(a->log, &list->e);
+		if (rc != MEF_OK)
+			lost++;
+		free(list);
+	}
+	if (rc == MEF_OK)
+		rc = audit_log_end(a->log);
+	else
+		audit_log_end(a->log);
+	pthread_mutex_lock(&a->lock);
+	dropped = a->dropped;
+	a->dropped = 0;
+	pthread_mutex_unlock(&a->lock);
+	if (lost > 0 || dropped > 0 || rc != MEF_OK)
+		log_warnx("audit: %lu entries not written (%s), %lu not "
+		    "queued (out of memory)", lost, mef_strerror(rc),
+		    dropped);
+}
