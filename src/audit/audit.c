@@ -4,18 +4,24 @@
  * Entries are queued as heap copies on a singly linked list under one mutex;
  * the writer swaps the whole list out and writes it as one batch, so under
  * load batches grow and the per-entry cost (lock, fstat, write, head) shrinks.
- * The writer wakes for a pending fsync even when no event arrives.
+ * An emitter signals only an idle writer, and a woken writer lingers
+ * LINGER_US before taking the list: at most one wake-up (one futex call on an
+ * event loop's thread) per LINGER_US, however many fetches. The writer wakes
+ * for a pending fsync even when no event arrives.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "audit/audit_log.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+#define LINGER_US	1000	/* an entry waits at most this long to be written */
 
 struct audit_item {
 	struct audit_item	*next;
@@ -31,6 +37,7 @@ struct audit {
 	pthread_cond_t		 cond;		/* on the monotonic clock */
 	struct audit_item	*head, **tail;
 	int			 stopping;
+	int			 idle;		/* the writer waits for work */
 	unsigned long		 dropped;
 };
 
@@ -96,7 +103,11 @@ audit_emit(struct audit *a, const struct audit_entry *e)
 			it->e.time_ms = audit_now_ms();
 		*a->tail = it;
 		a->tail = &it->next;
-		pthread_cond_signal(&a->cond);
+		/* Only an idle writer needs waking; a busy one finds it. */
+		if (a->idle) {
+			a->idle = 0;
+			pthread_cond_signal(&a->cond);
+		}
 	}
 	pthread_mutex_unlock(&a->lock);
 }
@@ -138,6 +149,7 @@ audit_main(void *arg)
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		while (a->head == NULL && !a->stopping) {
+			a->idle = 1;
 			if (!dirty) {
 				pthread_cond_wait(&a->cond, &a->lock);
 				continue;
@@ -148,6 +160,13 @@ audit_main(void *arg)
 			ts.tv_sec = (time_t)(due_us / 1000000);
 			ts.tv_nsec = (long)(due_us % 1000000) * 1000;
 			pthread_cond_timedwait(&a->cond, &a->lock, &ts);
+		}
+		a->idle = 0;
+		if (a->head != NULL && !a->stopping) {
+			/* Let a batch gather: one wake-up per LINGER_US at most. */
+			pthread_mutex_unlock(&a->lock);
+			usleep(LINGER_US);
+			pthread_mutex_lock(&a->lock);
 		}
 		list = a->head;
 		a->head = NULL;

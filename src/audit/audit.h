@@ -2,14 +2,16 @@
  * audit.h -- mefd's audit trail: events from any thread, one writer thread.
  *
  * Event loops call audit_emit(), which copies the entry, stamps its time and
- * queues it (a mutex and a signal, no system call on the loop's thread). The
- * writer thread appends what is queued as one batch (audit_log.h) and calls
- * fsync(2) at most every fsync_ms, or after every batch when fsync_ms is 0.
- * Durability promised: an entry reaches the kernel within one batch of its
- * event, so it survives a crash of mefd (SIGKILL loses only entries still
- * queued at that instant), and the disk within fsync_ms, so a power loss loses
- * at most the last fsync_ms of entries. audit_stop() writes and syncs
- * everything queued.
+ * queues it under a mutex; only an idle writer is signalled, so a busy event
+ * loop makes no system call for it. The writer thread appends what is queued
+ * as one batch (audit_log.h) and calls fsync(2) at most every fsync_ms, or
+ * after every batch when fsync_ms is 0.
+ *
+ * Durability promised: an entry reaches the kernel within about a millisecond
+ * of its event, so it survives a crash of mefd (a SIGKILL loses only the
+ * entries still queued at that instant), and the disk within fsync_ms, so a
+ * power loss loses at most the last fsync_ms of entries. audit_stop() writes
+ * and syncs everything queued.
  */
 #ifndef MEF_AUDIT_AUDIT_H
 #define MEF_AUDIT_AUDIT_H
