@@ -7,6 +7,9 @@
  * true: a line's own mac first (was it changed?), then its seq (is one
  * missing, or out of place?), then the link to the line before.
  */
+#include <sys/file.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -23,6 +26,7 @@
 
 struct reader {
 	int	fd;
+	off_t	left;		/* bytes of the file still to read */
 	size_t	start, end;
 	char	buf[RD_BUF];
 };
@@ -46,6 +50,8 @@ static void	fail(struct vstate *vs, uint64_t line, const char *fmt, ...)
 static enum mef_err	parse_expect(const char *expect, uint64_t *pseq,
 			    unsigned char mac[MAC_LEN]);
 static void	check_end(struct vstate *vs);
+static enum mef_err	snapshot(const char *path, struct mac *m,
+			    struct reader *rd, struct vstate *vs);
 
 /* see audit_verify.h */
 enum mef_err
@@ -69,23 +75,21 @@ audit_verify_file(const char *path, struct mac *m, const char *expect,
 			return MEF_E_INVAL;
 		vs.has_expect = 1;
 	}
-	rc = audit_head_read(path, m, &vs.head_seq, vs.head_mac, r->reason,
-	    sizeof(r->reason));
-	if (rc == MEF_E_PROTO) {
-		r->bad_line = 0;
-		return MEF_OK;		/* r->ok stays 0, reason set */
-	}
-	if (rc != MEF_OK && rc != MEF_E_NOTFOUND)
-		return rc;
-	vs.has_head = rc == MEF_OK;
-	r->head_file = vs.has_head;
-	r->head_seq = vs.head_seq;
 	memset(&rd, 0, sizeof(rd));
 	rd.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (rd.fd == -1) {
 		snprintf(r->reason, sizeof(r->reason), "%s: %s", path,
 		    strerror(errno));
 		return MEF_E_IO;
+	}
+	rc = snapshot(path, m, &rd, &vs);
+	if (rc != MEF_OK) {
+		close(rd.fd);
+		return rc;
+	}
+	if (r->reason[0] != '\0') {
+		close(rd.fd);
+		return MEF_OK;		/* a bad head file: r->ok stays 0 */
 	}
 	r->ok = 1;
 	for (;;) {
@@ -114,12 +118,47 @@ audit_verify_file(const char *path, struct mac *m, const char *expect,
 	return MEF_OK;
 }
 
+/*
+ * The log's size and head file as of one instant, under a shared flock(2), so a
+ * batch being appended meanwhile is neither half read nor ahead of the head:
+ * verify then reads only that many bytes, without holding the lock, since
+ * appends never touch what is before them.
+ */
+static enum mef_err
+snapshot(const char *path, struct mac *m, struct reader *rd,
+    struct vstate *vs)
+{
+	struct audit_verify	*r = vs->r;
+	struct stat		 sb;
+	enum mef_err		 rc;
+
+	if (flock(rd->fd, LOCK_SH) == -1 || fstat(rd->fd, &sb) == -1) {
+		snprintf(r->reason, sizeof(r->reason), "%s: %s", path,
+		    strerror(errno));
+		return MEF_E_IO;
+	}
+	rd->left = sb.st_size;
+	rc = audit_head_read(path, m, &vs->head_seq, vs->head_mac, r->reason,
+	    sizeof(r->reason));
+	flock(rd->fd, LOCK_UN);
+	if (rc == MEF_E_PROTO)
+		return MEF_OK;		/* reason set: the head is bad */
+	if (rc != MEF_OK && rc != MEF_E_NOTFOUND)
+		return rc;
+	r->reason[0] = '\0';
+	vs->has_head = rc == MEF_OK;
+	r->head_file = vs->has_head;
+	r->head_seq = vs->head_seq;
+	return MEF_OK;
+}
+
 /* 1 and the line when there is one (*pnl: it ended in a newline), 0 at EOF. */
 static int
 next_line(struct reader *rd, const char **pline, size_t *plen, int *pnl)
 {
 	const char	*nl;
 	ssize_t		 n;
+	size_t		 want;
 
 	for (;;) {
 		nl = memchr(rd->buf + rd->start, '\n', rd->end - rd->start);
@@ -133,8 +172,10 @@ next_line(struct reader *rd, const char **pline, size_t *plen, int *pnl)
 		memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
 		rd->end -= rd->start;
 		rd->start = 0;
-		n = rd->end == sizeof(rd->buf) ? 0 :
-		    read(rd->fd, rd->buf + rd->end, sizeof(rd->buf) - rd->end);
+		want = sizeof(rd->buf) - rd->end;
+		if ((off_t)want > rd->left)
+			want = (size_t)rd->left;
+		n = want == 0 ? 0 : read(rd->fd, rd->buf + rd->end, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -149,6 +190,7 @@ next_line(struct reader *rd, const char **pline, size_t *plen, int *pnl)
 			return 1;
 		}
 		rd->end += (size_t)n;
+		rd->left -= n;
 	}
 }
 

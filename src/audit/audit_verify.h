@@ -8,7 +8,9 @@
  * followed by its audit-repair entry is a warning, not a failure. Lines cut
  * off at the end are found through the head file, and through an expected head
  * kept elsewhere (the limit: a log and head file both replaced by older
- * copies look intact unless the expected head is given).
+ * copies look intact unless the expected head is given). The size of the log
+ * and its head are read together under a shared flock(2), and only that many
+ * bytes are checked, so verifying a log mefd is writing is sound.
  */
 #ifndef MEF_AUDIT_AUDIT_VERIFY_H
 #define MEF_AUDIT_AUDIT_VERIFY_H

@@ -121,6 +121,8 @@ i=0; while [ $i -lt 20 ]; do
 done
 j=0; while [ $j -lt 5 ]; do
 	mefctl target add --id "/t-$j" --kind cse --psk-id "t-$j" --psk "$(hexkey 32)" >/dev/null
+	# verify reads a snapshot taken under a shared lock: never a half batch.
+	check "verify while mefd writes ($j)" mefctl audit verify
 	j=$((j + 1))
 done
 for p in $pids; do wait "$p"; done
