@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +23,12 @@
 #include "util/log.h"
 
 #define LINGER_US	1000	/* an entry waits at most this long to be written */
+/*
+ * Entries queued at most (about 1.6 KB each): a disk that stalls must not turn a
+ * flood of refused handshakes into unbounded memory. Past it entries are
+ * counted, and the count goes into the log itself as an audit-lost entry.
+ */
+#define QUEUE_MAX	16384
 
 struct audit_item {
 	struct audit_item	*next;
@@ -38,7 +45,8 @@ struct audit {
 	struct audit_item	*head, **tail;
 	int			 stopping;
 	int			 idle;		/* the writer waits for work */
-	unsigned long		 dropped;
+	unsigned		 queued;
+	unsigned long		 dropped;	/* not queued since the last batch */
 };
 
 static void	*audit_main(void *arg);
@@ -93,16 +101,20 @@ audit_emit(struct audit *a, const struct audit_entry *e)
 	if (a == NULL)
 		return;
 	it = malloc(sizeof(*it));
-	pthread_mutex_lock(&a->lock);
-	if (it == NULL) {
-		a->dropped++;
-	} else {
+	if (it != NULL) {		/* the copy outside the lock */
 		it->next = NULL;
 		it->e = *e;
 		if (it->e.time_ms == 0)
 			it->e.time_ms = audit_now_ms();
+	}
+	pthread_mutex_lock(&a->lock);
+	if (it == NULL || a->queued >= QUEUE_MAX) {
+		a->dropped++;
+	} else {
+		a->queued++;
 		*a->tail = it;
 		a->tail = &it->next;
+		it = NULL;
 		/* Only an idle writer needs waking; a busy one finds it. */
 		if (a->idle) {
 			a->idle = 0;
@@ -110,6 +122,7 @@ audit_emit(struct audit *a, const struct audit_entry *e)
 		}
 	}
 	pthread_mutex_unlock(&a->lock);
+	free(it);			/* not queued */
 }
 
 /* see audit.h */
@@ -171,6 +184,7 @@ audit_main(void *arg)
 		list = a->head;
 		a->head = NULL;
 		a->tail = &a->head;
+		a->queued = 0;
 		stop = a->stopping;
 		pthread_mutex_unlock(&a->lock);
 		if (list != NULL) {
@@ -192,15 +206,32 @@ audit_main(void *arg)
 	return NULL;
 }
 
-/* Appends and frees the items of list; on failure says so once per batch. */
+/*
+ * Appends and frees the items of list, after an audit-lost entry when entries
+ * could not be queued since the last batch; on failure says so once.
+ */
 static void
 write_batch(struct audit *a, struct audit_item *list)
 {
 	struct audit_item	*next;
+	struct audit_entry	 lost_e;
 	enum mef_err		 rc;
 	unsigned long		 lost = 0, dropped;
 
+	pthread_mutex_lock(&a->lock);
+	dropped = a->dropped;
+	a->dropped = 0;
+	pthread_mutex_unlock(&a->lock);
 	rc = audit_log_begin(a->log);
+	if (rc == MEF_OK && dropped > 0) {
+		memset(&lost_e, 0, sizeof(lost_e));
+		snprintf(lost_e.event, sizeof(lost_e.event), "audit-lost");
+		snprintf(lost_e.actor, sizeof(lost_e.actor), "mefd");
+		snprintf(lost_e.object, sizeof(lost_e.object), "%lu entries not "
+		    "queued (queue full or out of memory)", dropped);
+		snprintf(lost_e.outcome, sizeof(lost_e.outcome), "failed");
+		rc = audit_log_add(a->log, &lost_e);
+	}
 	for (; list != NULL; list = next) {
 		next = list->next;
 		if (rc == MEF_OK)
@@ -213,12 +244,8 @@ write_batch(struct audit *a, struct audit_item *list)
 		rc = audit_log_end(a->log);
 	else
 		audit_log_end(a->log);
-	pthread_mutex_lock(&a->lock);
-	dropped = a->dropped;
-	a->dropped = 0;
-	pthread_mutex_unlock(&a->lock);
 	if (lost > 0 || dropped > 0 || rc != MEF_OK)
 		log_warnx("audit: %lu entries not written (%s), %lu not "
-		    "queued (out of memory)", lost, mef_strerror(rc),
-		    dropped);
+		    "queued (queue full or out of memory)", lost,
+		    mef_strerror(rc), dropped);
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "audit/audit_line.h"
 #include "audit/audit_log.h"
 #include "audit/audit_verify.h"
@@ -347,6 +348,37 @@ test_repair(void **state)
 	verify(f, NULL, 0, 2, "garbled");
 }
 
+/*
+ * A writer that cannot keep up (here: not started) queues a bounded number of
+ * entries; the rest are counted into one audit-lost entry, so the log states
+ * its own gap.
+ */
+static void
+test_queue_bound(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit		*a = NULL;
+	struct audit_entry	 e;
+	struct audit_verify	 r;
+	char			 err[256], cmd[512];
+	int			 i;
+
+	assert_int_equal(audit_open(f->path, 0, f->key, &a, err, sizeof(err)),
+	    MEF_OK);
+	entry(&e, "fetch", "x");
+	for (i = 0; i < 16384 + 5; i++)
+		audit_emit(a, &e);
+	audit_emit(NULL, &e);		/* auditing off: nothing */
+	audit_stop(&a);
+	assert_null(a);
+	assert_int_equal(audit_verify_file(f->path, f->mac, NULL, &r), MEF_OK);
+	assert_true(r.ok);
+	assert_int_equal(r.entries, 16384 + 1);
+	snprintf(cmd, sizeof(cmd), "head -1 %s | grep -q '\"event\":"
+	    "\"audit-lost\".*\"object\":\"5 entries not queued'", f->path);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -362,6 +394,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_verify_expect_head, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_repair, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_bound, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
