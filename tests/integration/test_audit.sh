@@ -26,6 +26,7 @@ check_fails "bootstrap with a wrong Kpm" enrol dev1 "$(hexkey 32)" /in-cse-1
 check "enrolee revoke" mefctl enrolee revoke --kpm-id dev1
 check "target remove" mefctl target remove --id /in-cse-2
 mef_stop
+expect_eq "mefd exit status" "$MEFD_STATUS" 0
 
 verify() { mefctl audit verify --file "$1"; }
 vjson() { mefctl --json audit verify --file "$1"; }
@@ -127,6 +128,7 @@ j=0; while [ $j -lt 5 ]; do
 done
 for p in $pids; do wait "$p"; done
 mef_stop
+expect_eq "mefd exit status (2)" "$MEFD_STATUS" 0
 check "verify after concurrent writers" mefctl audit verify
 expect_eq "every writer's entry is there" \
     "$(grep -c '"event":"fetch"' "$LOG")/$(grep -c '"event":"target-add"' "$LOG")" 23/8
