@@ -22,11 +22,11 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define LINGER_US	1000	/* an entry waits at most this long to be written */
+#define LINGER_US	1000	/* the longest an entry waits to be written */
 /*
- * Entries queued at most (about 1.6 KB each): a disk that stalls must not turn a
- * flood of refused handshakes into unbounded memory. Past it entries are
- * counted, and the count goes into the log itself as an audit-lost entry.
+ * Entries queued at most (about 1.6 KB each): a disk that stalls must not
+ * turn a flood of refused handshakes into unbounded memory. Past it entries
+ * are counted, and the count goes into the log itself as an audit-lost entry.
  */
 #define QUEUE_MAX	16384
 
@@ -46,7 +46,7 @@ struct audit {
 	int			 stopping;
 	int			 idle;		/* the writer waits for work */
 	unsigned		 queued;
-	unsigned long		 dropped;	/* not queued since the last batch */
+	unsigned long		 dropped;	/* not queued since last batch */
 };
 
 static void	*audit_main(void *arg);
@@ -176,7 +176,7 @@ audit_main(void *arg)
 		}
 		a->idle = 0;
 		if (a->head != NULL && !a->stopping) {
-			/* Let a batch gather: one wake-up per LINGER_US at most. */
+			/* Let a batch gather: one wake-up per LINGER_US. */
 			pthread_mutex_unlock(&a->lock);
 			usleep(LINGER_US);
 			pthread_mutex_lock(&a->lock);
@@ -227,8 +227,9 @@ write_batch(struct audit *a, struct audit_item *list)
 		memset(&lost_e, 0, sizeof(lost_e));
 		snprintf(lost_e.event, sizeof(lost_e.event), "audit-lost");
 		snprintf(lost_e.actor, sizeof(lost_e.actor), "mefd");
-		snprintf(lost_e.object, sizeof(lost_e.object), "%lu entries not "
-		    "queued (queue full or out of memory)", dropped);
+		snprintf(lost_e.object, sizeof(lost_e.object),
+		    "%lu entries not queued (queue full or out of memory)",
+		    dropped);
 		snprintf(lost_e.outcome, sizeof(lost_e.outcome), "failed");
 		rc = audit_log_add(a->log, &lost_e);
 	}

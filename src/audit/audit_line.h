@@ -6,8 +6,8 @@
  *    "peer":"127.0.0.1:40000","kpm_id":null,"ke_id":"...","enrolee_id":null,
  *    "target_id":"...","object":null,"outcome":"granted","rsc":2000,
  *    "prev":"<64 hex>","mac":"<64 hex>"}
- * mac is HMAC-SHA-256, under the audit key, of every byte before ',"mac":"'; prev
- * is the mac of the line before (64 zeros for seq 1). Entries carry identities
+ * mac is HMAC-SHA-256, under the audit key, of every byte before ',"mac":"';
+ * prev is the mac of the line before (64 zeros for seq 1). Entries carry identities
  * and outcomes, never key bytes. Strings are escaped so a line is valid UTF-8
  * JSON whatever a peer sent: quote, backslash, control characters and DEL as
  * escapes, bytes that are not well-formed UTF-8 as U+FFFD.
@@ -38,7 +38,7 @@ struct audit_entry {
 	char	enrolee_id[AUDIT_FIELD_MAX];
 	char	target_id[AUDIT_FIELD_MAX];
 	char	object[AUDIT_FIELD_MAX];	/* anchor name, detail */
-	char	outcome[AUDIT_EVENT_MAX];	/* granted, refused, done, ... */
+	char	outcome[AUDIT_EVENT_MAX];	/* granted, refused, done */
 	int	rsc;			/* oneM2M response status code */
 };
 

@@ -358,7 +358,7 @@ write_all(int fd, const char *p, size_t n)
 	return MEF_OK;
 }
 
-/* "<seq, 20 digits> <mac hex> <tag hex>\n"; tag = HMAC(key, "head:" seq mac). */
+/* "<seq, 20 digits> <mac hex> <tag hex>\n", tag = HMAC("head:" seq mac). */
 static void
 head_text(struct mac *m, uint64_t seq, const unsigned char mac[MAC_LEN],
     char out[HEAD_LEN + 1])

@@ -37,7 +37,8 @@ enum mef_err	audit_log_open(const char *path, const struct mef_secret *key,
 /* Takes the lock and finds the chain's end (repairing a partial last line). */
 enum mef_err	audit_log_begin(struct audit_log *log);
 /* Appends e (copied) to the batch; stamps the time when e->time_ms is 0. */
-enum mef_err	audit_log_add(struct audit_log *log, const struct audit_entry *e);
+enum mef_err	audit_log_add(struct audit_log *log,
+		    const struct audit_entry *e);
 /* Writes the batch, moves the head, releases the lock. */
 enum mef_err	audit_log_end(struct audit_log *log);
 /* fsync(2) of the log and its head. */

@@ -38,7 +38,7 @@ struct vstate {
 	int			 has_head, has_expect;
 	uint64_t		 head_seq, exp_seq;
 	unsigned char		 head_mac[MAC_LEN], exp_mac[MAC_LEN];
-	uint64_t		 garbled;	/* line waiting for its repair */
+	uint64_t		 garbled;	/* a line awaiting its repair */
 	char			 why[64];
 };
 
@@ -100,7 +100,7 @@ audit_verify_file(const char *path, struct mac *m, const char *expect,
 		if (!nl) {
 			fail(&vs, vs.lineno, len > AUDIT_LINE_MAX ?
 			    "line longer than %d bytes" :
-			    "truncated line (no newline at the end of the file)",
+			    "truncated line (no newline at the end)",
 			    AUDIT_LINE_MAX);
 			break;
 		}
@@ -208,7 +208,7 @@ check_line(struct vstate *vs, const char *line, size_t len)
 			fail(vs, vs->garbled, "garbled line: %s", vs->why);
 			return 0;
 		}
-		vs->garbled = vs->lineno;	/* a crash, if a repair follows */
+		vs->garbled = vs->lineno;	/* a crash if a repair follows */
 		snprintf(vs->why, sizeof(vs->why), "%s", why);
 		return 1;
 	}

@@ -17,7 +17,7 @@
 
 struct mac;
 
-/* A context keyed with key (copied into OpenSSL's state; key stays the caller's). */
+/* A context keyed with key (copied into OpenSSL's state; key stays yours). */
 enum mef_err	mac_new(const struct mef_secret *key, struct mac **pmac);
 /*
  * HMAC-SHA-256 over the concatenation of a (alen bytes) and b (blen, may be

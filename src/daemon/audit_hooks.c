@@ -102,7 +102,7 @@ audit_hooks_fetch(const struct conn *c, const char *keyid, enum outcome out)
 	snprintf(e.ke_id, sizeof(e.ke_id), "%s", keyid);
 	if (c->target_known)
 		snprintf(e.target_id, sizeof(e.target_id), "%s", c->target.id);
-	/* The Origin a Target claimed: kept, escaped, for a refusal's reader. */
+	/* The Origin a Target claimed: kept (escaped) for a refusal. */
 	if (req->has_origin)
 		snprintf(e.object, sizeof(e.object), "%s", req->origin);
 	set_outcome(&e, out);

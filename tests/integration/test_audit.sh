@@ -4,6 +4,9 @@
 # accepts it, and rejects each tampered copy (a field edited, a middle, the
 # first or the last line removed, two lines swapped, a line cut mid-way) naming
 # the right line; a crash's partial line is repaired and only warned about.
+# Identities a peer chose (quote, backslash, control and non-UTF-8 bytes) come
+# out escaped; mefd and mefctl appending at once keep one chain, and a verify
+# run meanwhile sees no half-written batch.
 . "$MEF_SRC/tests/integration/lib.sh"
 mef_setup
 printf '[audit]\nfile = %s\nfsync_ms = 0\n' "$T/audit.log" >>"$T/mefd.conf"
@@ -23,6 +26,16 @@ check "fetch granted" fetch_psk /in-cse-1 in-cse-1 "$PSK1" "$KEYID"
 check_fails "fetch refused" fetch_psk /in-cse-2 in-cse-2 "$PSK2" "$KEYID"
 check_fails "fetch as another Target" fetch_psk '/in-cse-1' in-cse-2 "$PSK2" "$KEYID"
 check_fails "bootstrap with a wrong Kpm" enrol dev1 "$(hexkey 32)" /in-cse-1
+# Identities chosen by peers: a quote, a backslash, a control byte, a byte that
+# is not UTF-8. They must come out escaped, each line still one JSON object.
+ODD=$(printf 'dev"\\\001\377x')
+check_fails "bootstrap with an odd unknown KpmId" enrol "$ODD" "$(hexkey 32)" /in-cse-1
+# mef-fetch will not send such an Origin: a raw request through openssl s_client.
+printf 'GET /fetchCredentials/%s HTTP/1.1\r\nHost: m\r\nX-M2M-Origin: %s\r\nX-M2M-RI: 1\r\nConnection: close\r\n\r\n' \
+    "$KEYID" "$(printf 'dev"\\\377x')" | timeout 10 openssl s_client -quiet -ign_eof \
+    -connect "127.0.0.1:$TARGET_PORT" -tls1_2 -psk "$PSK1" -psk_identity in-cse-1 \
+    >"$T/odd.out" 2>&1
+expect_match "fetch with an odd Origin refused" "$(cat "$T/odd.out")" 'X-M2M-RSC: 4103'
 check "enrolee revoke" mefctl enrolee revoke --kpm-id dev1
 check "target remove" mefctl target remove --id /in-cse-2
 mef_stop
@@ -40,7 +53,7 @@ HEAD=$(printf '%s' "$j" | jq -r .head)
 check "verify --expect-head" mefctl audit verify --expect-head "$HEAD"
 
 ev() { jq -r .event "$LOG" | tr '\n' ' '; }
-expect_eq "events in order" "$(ev)" "mefd-start target-add target-add enrolee-add bootstrap fetch fetch fetch bootstrap enrolee-revoke target-remove mefd-stop "
+expect_eq "events in order" "$(ev)" "mefd-start target-add target-add enrolee-add bootstrap fetch fetch fetch bootstrap bootstrap fetch enrolee-revoke target-remove mefd-stop "
 line() { grep "\"event\":\"$1\"" "$LOG" | sed -n "${2:-1}p"; }
 l=$(line bootstrap)
 expect_eq "bootstrap kpm_id" "$(printf '%s' "$l" | jq -r .kpm_id)" dev1
@@ -56,6 +69,12 @@ expect_eq "fetch refused" "$(printf '%s' "$l" | jq -r '.outcome + "/" + (.rsc|to
     "refused/4103//in-cse-2"
 l=$(line bootstrap 2)
 expect_eq "bootstrap wrong key" "$(printf '%s' "$l" | jq -r '.outcome + "/" + .kpm_id')" handshake-failed/dev1
+l=$(line bootstrap 3)
+expect_eq "odd KpmId escaped" "$(printf '%s' "$l" | jq -r .kpm_id | od -An -c | tr -s ' ')" \
+    "$(printf 'dev"\\\001\357\277\275x\n' | od -An -c | tr -s ' ')"
+expect_match "odd KpmId raw text" "$l" '"kpm_id":"dev\\"\\\\\\u0001\\ufffdx"'
+l=$(line fetch 4)
+expect_match "odd Origin escaped" "$l" '"object":"dev\\"\\\\\\ufffdx"'
 l=$(line enrolee-revoke)
 expect_eq "revoke entry" "$(printf '%s' "$l" | jq -r '.kpm_id + "/" + .outcome')" dev1/done
 expect_match "revoke actor" "$(printf '%s' "$l" | jq -r .actor)" '^mefctl uid=[0-9]+'
@@ -131,7 +150,7 @@ mef_stop
 expect_eq "mefd exit status (2)" "$MEFD_STATUS" 0
 check "verify after concurrent writers" mefctl audit verify
 expect_eq "every writer's entry is there" \
-    "$(grep -c '"event":"fetch"' "$LOG")/$(grep -c '"event":"target-add"' "$LOG")" 23/8
+    "$(grep -c '"event":"fetch"' "$LOG")/$(grep -c '"event":"target-add"' "$LOG")" 24/8
 
 # Another KEK means another audit key: the same log does not verify.
 "$MEF_BUILD/mefctl" kek generate "$T/kek2" >/dev/null

@@ -1,5 +1,5 @@
 /*
- * cmd_audit.c -- mefctl audit verify, and the audit entry of every admin change.
+ * cmd_audit.c -- mefctl audit verify, and the audit entry of each admin change.
  *
  * mefctl appends to the same log as mefd (audit/audit_log.h serialises the two
  * with flock(2)) after a change has succeeded, and fsyncs at once: admin
@@ -80,7 +80,8 @@ cmd_audit_verify(struct mefctl *ctl, const struct opts *o)
 		rc = mac_new(key, &m);
 	mef_secret_free(&key);
 	if (rc == MEF_OK)
-		rc = audit_verify_file(path, m, opts_get(o, OPT_EXPECT_HEAD), &r);
+		rc = audit_verify_file(path, m, opts_get(o, OPT_EXPECT_HEAD),
+		    &r);
 	mac_free(&m);
 	if (rc == MEF_E_INVAL)
 		return out_usage(ctl, "--expect-head: not SEQ:HEX (a seq and "
@@ -128,7 +129,8 @@ entry_fill(const struct verb *v, const struct opts *o, struct audit_entry *e)
 	s = opts_get(o, OPT_KPM_ID);
 	snprintf(e->kpm_id, sizeof(e->kpm_id), "%s", s != NULL ? s : "");
 	s = opts_get(o, OPT_ENROLEE_ID);
-	snprintf(e->enrolee_id, sizeof(e->enrolee_id), "%s", s != NULL ? s : "");
+	snprintf(e->enrolee_id, sizeof(e->enrolee_id), "%s",
+	    s != NULL ? s : "");
 	s = opts_get(o, OPT_ID);
 	if (s != NULL)
 		snprintf(e->target_id, sizeof(e->target_id), "%s", s);
