@@ -6,7 +6,8 @@
 # and fetch (-c 4 -t 5) of a KeId of Enrolee bench2. A separate Enrolee for the fetch
 # because every bootstrap of an Enrolee may drop its oldest Ke. Then, unless
 # BENCH_REF=0, a bare TLS-PSK handshake rate against openssl s_server as a reference.
-# Not part of make test. Environment: BENCH_CLIENTS, BENCH_SECONDS, MEF_KEEP=1.
+# Not part of make test. Environment: BENCH_CLIENTS, BENCH_SECONDS, MEF_KEEP=1,
+# BENCH_AUDIT=1 (mefd writes an audit log, [audit] file, to measure its cost).
 set -u
 
 BUILD=${1:?usage: sh bench/quick.sh BUILD_DIR}
@@ -36,6 +37,8 @@ listen = 127.0.0.1:$BOOT_PORT
 [target]
 listen = 127.0.0.1:$TARGET_PORT
 CONF
+[ "${BENCH_AUDIT:-0}" = 1 ] && printf '[audit]\nfile = %s\n' "$T/audit.log" \
+    >>"$T/mefd.conf"
 "$BUILD/mefctl" kek generate "$T/kek" >/dev/null || die "kek generate"
 
 start "$T/mefd.log" "$BUILD/mefd" -c "$T/mefd.conf"
@@ -65,9 +68,19 @@ KEYID=$(printf '%s\n' "$out" | sed -n 's/.*"KeId" *: *"\([^"]*\)".*/\1/p')
 
 "$BUILD/bench_quick" bootstrap -a "127.0.0.1:$BOOT_PORT" -c "$CLIENTS" \
     -t "$SECONDS_" -i bench1 -k "$KPM1" || die "bench bootstrap"
+# mefd's CPU time (user + system, clock ticks) around the fetch run: CPU per
+# fetch holds still on a loaded machine where the rate does not.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$MEFD_PID/stat"; }
+c0=$(cpu_ticks)
 "$BUILD/bench_quick" fetch -a "127.0.0.1:$TARGET_PORT" -c "$CLIENTS" \
-    -t "$SECONDS_" -i in-cse-1 -k "$PSK" -o /in-cse-1 -e "$KEYID" ||
-    die "bench fetch"
+    -t "$SECONDS_" -i in-cse-1 -k "$PSK" -o /in-cse-1 -e "$KEYID" \
+    >"$T/fetch.out" || die "bench fetch"
+c1=$(cpu_ticks)
+cat "$T/fetch.out"
+ops=$(sed -n 's/.* ops=\([0-9]*\).*/\1/p' "$T/fetch.out")
+[ -n "$ops" ] && [ "$ops" -gt 0 ] && echo "fetch mefd_cpu_us_per_op=$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / ops ))"
+[ "${BENCH_AUDIT:-0}" = 1 ] && echo "audit: $(wc -l <"$T/audit.log") entries," \
+    "$("$BUILD/mefctl" -c "$T/mefd.conf" audit verify)"
 
 # The reference: what OpenSSL alone does per TLS 1.2 PSK handshake on this machine.
 # s_server serves one connection at a time; its stdin is a FIFO it never sees end.

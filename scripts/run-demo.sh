@@ -83,6 +83,7 @@ if [ ! -f demo/kek ]; then
 	if [ -e demo/mef.db ]; then
 		echo "run-demo: demo/kek is gone; removing the demo store made under it"
 		rm -f demo/mef.db demo/mef.db-wal demo/mef.db-shm
+		rm -f demo/audit.log demo/audit.log.head	# keyed from the KEK
 	fi
 	"$BUILD/mefctl" kek generate demo/kek || die "cannot generate demo/kek"
 fi
@@ -107,6 +108,9 @@ key = $DEMO/mef.key
 
 [target]
 listen = $TGT
+
+[audit]
+file = $DEMO/audit.log
 EOF
 mv "$CONF.tmp" "$CONF"
 make_cert mef "$FQDN"
@@ -170,6 +174,11 @@ In another terminal, in $ROOT:
   Then revoke the device and fetch again (the MEF answers 4004):
 
      $B/mefctl -c $CONF enrolee revoke --kpm-id $KPM_ID
+
+  Every step above is in the audit log, one JSON line each, chained by HMAC:
+
+     jq -c '{seq, event, kpm_id, ke_id, target_id, outcome, rsc}' demo/audit.log
+     $B/mefctl -c $CONF audit verify
 
   To start the demo afresh: stop mefd, rm -rf demo, make run.
 

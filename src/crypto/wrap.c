@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "crypto/mac.h"
 #include "crypto/rand.h"
 #include "crypto/wrap.h"
 #include "util/hex.h"
@@ -188,6 +189,32 @@ wrap_kek_free(struct wrap_kek **pkek)
 	EVP_CIPHER_free(k->cipher);
 	free(k);
 	*pkek = NULL;
+}
+
+/* see wrap.h */
+enum mef_err
+wrap_kek_derive(const struct wrap_kek *kek, const char *label,
+    struct mef_secret **pkey)
+{
+	static const char	 prefix[] = "mef-kek-derive:";
+	struct mac		*m = NULL;
+	struct mef_secret	*key = NULL;
+	enum mef_err		 rc;
+
+	if (kek == NULL || label == NULL || pkey == NULL)
+		return MEF_E_INVAL;
+	rc = mac_new(kek->key, &m);
+	if (rc == MEF_OK)
+		rc = mef_secret_alloc(MAC_LEN, &key);
+	if (rc == MEF_OK)
+		rc = mac_compute(m, prefix, sizeof(prefix) - 1, label,
+		    strlen(label), mef_secret_data(key));
+	mac_free(&m);
+	if (rc == MEF_OK)
+		*pkey = key;
+	else
+		mef_secret_free(&key);
+	return rc;
 }
 
 /* see wrap.h */

@@ -36,6 +36,15 @@ enum mef_err	wrap_kek_from_bytes(const unsigned char *kek, size_t len,
  */
 enum mef_err	wrap_kek_generate(const char *path);
 void		wrap_kek_free(struct wrap_kek **pkek);
+/*
+ * HMAC-SHA-256(KEK, "mef-kek-derive:" || label) into a new 32-byte secret: a
+ * key for another purpose (the audit log's MAC key, label "audit-v1") that
+ * stands or falls with the KEK without exposing it. The one narrow way KEK
+ * bytes leave this file besides wrap_seal/wrap_open, so a separate KEK
+ * process can answer it like them.
+ */
+enum mef_err	wrap_kek_derive(const struct wrap_kek *kek, const char *label,
+		    struct mef_secret **pkey);
 
 /*
  * Seals plain into out (outsz >= WRAP_OVERHEAD + len); *pout_len gets the blob size.

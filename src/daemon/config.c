@@ -67,10 +67,13 @@ static const struct ini_directive directives[] = {
 	    F(header_max) },
 	{ "limits", "body_max", &ini_uint, 0, 64, 1048576, "4096",
 	    F(body_max) },
+	{ "audit", "file", &ini_str, 0, 0, 0, NULL, F(audit_file) },
+	{ "audit", "fsync_ms", &ini_uint, 0, 0, 60000, "1000",
+	    F(audit_fsync_ms) },
 };
 
 static const char *const sections[] = {
-	"mef", "database", "bootstrap", "target", "limits",
+	"mef", "database", "bootstrap", "target", "limits", "audit",
 };
 
 static const struct ini_rule rules[] = {

@@ -50,6 +50,10 @@ struct mef_config {
 	unsigned	idle_timeout_ms;
 	unsigned	header_max;			/* bytes of request head */
 	unsigned	body_max;			/* bytes of request body */
+
+	/* [audit] */
+	char		audit_file[PATH_MAX];		/* empty: no audit log */
+	unsigned	audit_fsync_ms;			/* 0: after every batch */
 };
 
 /* Fills *cfg with the defaults of every directive. */

@@ -19,6 +19,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
 #include "transport/tls_server.h"
 #include "util/clock.h"
@@ -35,6 +36,7 @@ log_handshake_failure(struct conn *c)
 	char	ebuf[128];
 
 	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	audit_hooks_handshake(c);
 	if (c->kind == CONN_BOOTSTRAP)
 		log_info("bootstrap peer=%s kpm_id=%s outcome=handshake-failed "
 		    "identity=%s reason=\"%s\" latency_us=%llu", c->peer,

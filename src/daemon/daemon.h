@@ -9,6 +9,7 @@
 #ifndef MEF_DAEMON_DAEMON_H
 #define MEF_DAEMON_DAEMON_H
 
+#include "audit/audit.h"
 #include "crypto/wrap.h"
 #include "daemon/commit.h"
 #include "daemon/config.h"
@@ -32,6 +33,7 @@ struct mefd {
 	struct tls_server	*boot_cert_tls;		/* NULL: not configured */
 	struct tls_server	*target_tls;
 	struct commit		*commit;
+	struct audit		*audit;		/* NULL: no [audit] file */
 	unsigned		 nworkers;
 	struct worker		*workers;
 };

@@ -14,6 +14,7 @@
 
 #include "crypto/kdf.h"
 #include "crypto/keyid.h"
+#include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
 #include "protocol/enrol_msg.h"
 #include "transport/tls_server.h"
@@ -178,6 +179,7 @@ enrol_handle(struct conn *c)
 		conn_respond(c, out, "application/json", body, len);
 	else
 		conn_respond(c, out, NULL, NULL, 0);
+	audit_hooks_bootstrap(c, out);
 	if (out != OUT_CREATED)
 		log_info("enrolment peer=%s kpm_id=%s keyid=%s outcome=%d",
 		    c->peer, c->kpm_id, c->keyid, outcome_get(out)->rsc);

@@ -14,6 +14,7 @@
 
 #include "crypto/ident.h"
 #include "crypto/kdf.h"
+#include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
 #include "protocol/answer.h"
 #include "protocol/fetch_path.h"
@@ -200,6 +201,7 @@ fetch_handle(struct conn *c)
 		out = fetch_grant(c, &fc);
 	if (out != OUT_OK)
 		answer_error(c, out, fc.fmt);
+	audit_hooks_fetch(c, fc.fp.keyid.text, out);
 	if (fc.fp.has_suid)
 		snprintf(suid, sizeof(suid), "%lu", fc.fp.suid);
 	log_info("fetch peer=%s target=%s origin=%s keyid=%s suid=%s "

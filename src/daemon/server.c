@@ -13,6 +13,7 @@
 
 #include <event2/thread.h>
 
+#include "daemon/audit_hooks.h"
 #include "daemon/daemon.h"
 #include "daemon/conn.h"
 #include "util/log.h"
@@ -81,6 +82,9 @@ mefd_init(struct mefd *d, const struct mef_config *cfg, int check_only,
 		return rc;
 	if (check_only)
 		return MEF_OK;
+	rc = audit_hooks_open(d, err, errsz);
+	if (rc != MEF_OK)
+		return rc;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d->nworkers = cfg->workers != 0 ? cfg->workers :
 	    (ncpu > 0 ? (unsigned)ncpu : 1);
@@ -109,6 +113,11 @@ mefd_start(struct mefd *d, char *err, size_t errsz)
 	cc.batch_max = d->cfg.commit_batch_max;
 	cc.delay_us = d->cfg.commit_delay_us;
 	cc.keep_per_enrolee = d->cfg.keys_per_enrolee;
+	if (audit_run(d->audit) != MEF_OK) {
+		snprintf(err, errsz, "audit thread: cannot start");
+		return MEF_E_IO;
+	}
+	audit_hooks_daemon(d, "mefd-start");
 	rc = commit_start(&cc, &d->commit);
 	if (rc != MEF_OK) {
 		snprintf(err, errsz, "commit thread: %s", mef_strerror(rc));
@@ -135,6 +144,8 @@ mefd_stop(struct mefd *d)
 	for (i = 0; i < d->nworkers; i++)
 		evloop_join(&d->workers[i].loop);
 	commit_stop(&d->commit);
+	audit_hooks_daemon(d, "mefd-stop");
+	audit_stop(&d->audit);
 }
 
 /* see daemon.h */
@@ -150,6 +161,7 @@ mefd_free(struct mefd *d)
 	tls_server_free(&d->boot_tls);
 	tls_server_free(&d->boot_cert_tls);
 	tls_server_free(&d->target_tls);
+	audit_stop(&d->audit);		/* when never started */
 	wrap_kek_free(&d->kek);
 	memset(d, 0, sizeof(*d));
 }

@@ -24,7 +24,8 @@ static const struct verb verbs[] = {
 	    B(KPM_ID) | B(KPM) | B(KPM_FILE) | B(CERT_FP) | B(ANCHOR) |
 	    B(CERT_IDENTITY) | B(ENROLEE_ID) | B(TARGET) | B(LIFETIME) |
 	    B(SUID),
-	    B(ENROLEE_ID) | B(TARGET), B(TARGET) | B(SUID), 0, VERB_CONFIG,
+	    B(ENROLEE_ID) | B(TARGET), B(TARGET) | B(SUID), 0,
+	    VERB_CONFIG | VERB_AUDIT,
 	    "enrolee add --kpm-id ID (--kpm HEX | --kpm-file F) "
 	    "--enrolee-id EID\n"
 	    "                --target TID [--target TID ...] "
@@ -42,31 +43,34 @@ static const struct verb verbs[] = {
 	{ "enrolee", "show", cmd_enrolee_show, B(KPM_ID), B(KPM_ID), 0, 0,
 	    VERB_CONFIG, "enrolee show --kpm-id ID" },
 	{ "enrolee", "revoke", cmd_enrolee_revoke, B(KPM_ID), B(KPM_ID), 0, 0,
-	    VERB_CONFIG, "enrolee revoke --kpm-id ID" },
+	    VERB_CONFIG | VERB_AUDIT, "enrolee revoke --kpm-id ID" },
 	{ "enrolee", "remove", cmd_enrolee_remove, B(KPM_ID), B(KPM_ID), 0, 0,
-	    VERB_CONFIG, "enrolee remove --kpm-id ID" },
+	    VERB_CONFIG | VERB_AUDIT, "enrolee remove --kpm-id ID" },
 	{ "anchor", "add", cmd_anchor_add,
 	    B(NAME) | B(CA) | B(CRL) | B(IDENTITY),
-	    B(NAME) | B(CA) | B(IDENTITY), 0, 0, VERB_CONFIG,
+	    B(NAME) | B(CA) | B(IDENTITY), 0, 0, VERB_CONFIG | VERB_AUDIT,
 	    "anchor add --name NAME --ca F [--crl F] --identity cn|san" },
 	{ "anchor", "list", cmd_anchor_list, 0, 0, 0, 0, VERB_CONFIG,
 	    "anchor list" },
 	{ "anchor", "remove", cmd_anchor_remove, B(NAME), B(NAME), 0, 0,
-	    VERB_CONFIG, "anchor remove --name NAME" },
+	    VERB_CONFIG | VERB_AUDIT, "anchor remove --name NAME" },
 	{ "target", "add", cmd_target_add,
 	    B(ID) | B(KIND) | B(FQDN) | B(PSK_ID) | B(PSK) | B(PSK_FILE) |
-	    B(CERT_FP), B(ID), 0, 0, VERB_CONFIG,
+	    B(CERT_FP), B(ID), 0, 0, VERB_CONFIG | VERB_AUDIT,
 	    "target add --id TID [--kind cse|ae|maf] [--fqdn FQDN]\n"
 	    "                (--psk-id PID (--psk HEX | --psk-file F) | "
 	    "--cert-fingerprint SHA256HEX)" },
 	{ "target", "list", cmd_target_list, 0, 0, 0, 0, VERB_CONFIG,
 	    "target list" },
 	{ "target", "remove", cmd_target_remove, B(ID), B(ID), 0, 0,
-	    VERB_CONFIG, "target remove --id TID" },
+	    VERB_CONFIG | VERB_AUDIT, "target remove --id TID" },
 	{ "keys", "list", cmd_keys_list, B(KPM_ID), 0, 0, 0, VERB_CONFIG,
 	    "keys list [--kpm-id ID]" },
 	{ "kek", "generate", cmd_kek_generate, 0, 0, 0, 1, 0,
 	    "kek generate FILE" },
+	{ "audit", "verify", cmd_audit_verify, B(FILE) | B(EXPECT_HEAD), 0, 0,
+	    0, VERB_CONFIG,
+	    "audit verify [--file LOG] [--expect-head SEQ:HEX]" },
 	{ "config", "check", cmd_config_check, 0, 0, 0, 0, VERB_CONFIG,
 	    "config check" },
 	{ "config", "show", cmd_config_show, 0, 0, 0, 0, VERB_CONFIG,
@@ -124,6 +128,8 @@ main(int argc, char **argv)
 	}
 	if (rc == MEF_OK)
 		rc = v->fn(&ctl, &o);
+	if (rc == MEF_OK && (v->flags & VERB_AUDIT))
+		rc = mefctl_audit_change(&ctl, v, &o);
 	opts_free(&o);
 	store_close(&ctl.st);
 	wrap_kek_free(&ctl.kek);

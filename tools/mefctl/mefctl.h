@@ -52,6 +52,8 @@ enum opt_id {
 	OPT_CA,
 	OPT_CRL,
 	OPT_IDENTITY,
+	OPT_FILE,
+	OPT_EXPECT_HEAD,
 	OPT_COUNT
 };
 
@@ -79,6 +81,7 @@ struct mefctl {
 };
 
 #define VERB_CONFIG	0x01	/* reads the config file */
+#define VERB_AUDIT	0x02	/* a change: written to the audit log */
 
 struct verb {
 	const char	*noun;
@@ -105,6 +108,13 @@ enum mef_err	mefctl_on_id(struct mefctl *ctl, const struct opts *o,
 		    enum opt_id opt, const char *what,
 		    enum mef_err (*op)(struct store *st, const char *id),
 		    char id[MEF_ID_MAX + 1]);
+
+/*
+ * cmd_audit.c: after v succeeded, its audit entry ("<noun>-<verb>", the
+ * identities among o) when [audit] file is set; says so when it cannot.
+ */
+enum mef_err	mefctl_audit_change(struct mefctl *ctl, const struct verb *v,
+		    const struct opts *o);
 
 /* opts.c */
 /*
@@ -223,6 +233,7 @@ enum mef_err	cmd_keys_list(struct mefctl *ctl, const struct opts *o);
 /* One Ke as a JSON object (lc->arr) or a text row; never key bytes. */
 enum mef_err	cmd_keys_list_cb(void *arg, const struct store_key *k);
 enum mef_err	cmd_kek_generate(struct mefctl *ctl, const struct opts *o);
+enum mef_err	cmd_audit_verify(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_config_check(struct mefctl *ctl, const struct opts *o);
 enum mef_err	cmd_config_show(struct mefctl *ctl, const struct opts *o);
 

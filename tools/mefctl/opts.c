@@ -34,6 +34,8 @@ static const struct {
 	[OPT_CA] = { "ca", 0 },
 	[OPT_CRL] = { "crl", 0 },
 	[OPT_IDENTITY] = { "identity", 0 },
+	[OPT_FILE] = { "file", 0 },
+	[OPT_EXPECT_HEAD] = { "expect-head", 0 },
 };
 
 static int		opt_lookup(const char *name, size_t len);
