@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "daemon/conn.h"
+#include "daemon/guard.h"
 #include "transport/tls_server.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -35,6 +36,8 @@ log_handshake_failure(struct conn *c)
 	char	ebuf[128];
 
 	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	if (c->guard_refused)
+		snprintf(ebuf, sizeof(ebuf), "back-off");
 	if (c->kind == CONN_BOOTSTRAP)
 		log_info("bootstrap peer=%s kpm_id=%s outcome=handshake-failed "
 		    "identity=%s reason=\"%s\" latency_us=%llu", c->peer,
@@ -76,8 +79,11 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)) {
-		if (!c->handshake_done)
+		if (!c->handshake_done) {
 			log_handshake_failure(c);
+			if (c->kind == CONN_BOOTSTRAP)
+				guard_failed(c);
+		}
 		conn_free(c);
 	}
 }
@@ -149,6 +155,7 @@ conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
 	c->cert = cert;
 	c->t_accept_us = clock_mono_us();
 	sockaddr_format(sa, c->peer, sizeof(c->peer));
+	backoff_addr_key(sa, c->addr_key, sizeof(c->addr_key));
 	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
 	c->deadline_ev = evtimer_new(w->loop.base, deadline_cb, c);
 	c->commit_ev = event_new(w->loop.base, -1, 0, commit_cb, c);

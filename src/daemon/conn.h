@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "daemon/backoff.h"
 #include "daemon/commit.h"
 #include "daemon/daemon.h"
 #include "http/http_request.h"
@@ -51,6 +52,8 @@ struct conn {
 	int			 waiting;	/* a request waits for the commit */
 	int			 overloaded;	/* past max_connections: 503 */
 	int			 cert;		/* certificate bootstrap listener */
+	int			 guard_refused;	/* back-off: dummy PSK (guard.h) */
+	char			 addr_key[BACKOFF_ADDR_KEY_MAX];/* peer, for back-off */
 
 	/* Bootstrap */
 	char			 kpm_id[MEF_ID_MAX + 1];

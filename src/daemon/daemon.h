@@ -10,6 +10,7 @@
 #define MEF_DAEMON_DAEMON_H
 
 #include "crypto/wrap.h"
+#include "daemon/backoff.h"
 #include "daemon/commit.h"
 #include "daemon/config.h"
 #include "store/store.h"
@@ -32,6 +33,7 @@ struct mefd {
 	struct tls_server	*boot_cert_tls;		/* NULL: not configured */
 	struct tls_server	*target_tls;
 	struct commit		*commit;
+	struct backoff		*backoff;		/* bootstrap failures */
 	unsigned		 nworkers;
 	struct worker		*workers;
 };

@@ -15,6 +15,7 @@
 #include "crypto/kdf.h"
 #include "crypto/keyid.h"
 #include "daemon/conn.h"
+#include "daemon/guard.h"
 #include "protocol/enrol_msg.h"
 #include "transport/tls_server.h"
 #include "util/clock.h"
@@ -43,6 +44,16 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	}
 	if (rc == MEF_E_INVAL)
 		rc = MEF_E_NOTFOUND;	/* an impossible identity is just unknown */
+	/*
+	 * Back-off is decided after the lookup, so a blocked attempt costs what
+	 * any other does, and answered with the dummy key like an unknown
+	 * identity: the peer sees a wrong key, whatever key it tried.
+	 */
+	if (rc == MEF_OK && guard_refuse(c, identity)) {
+		mef_secret_free(&kpm);
+		rc = MEF_E_NOTFOUND;
+	} else if (rc == MEF_E_NOTFOUND)
+		(void)guard_refuse(c, identity);
 	if (rc != MEF_OK) {
 		if (rc != MEF_E_NOTFOUND)
 			log_warnx("bootstrap peer=%s kpm_id=%s store lookup: %s",
@@ -70,6 +81,7 @@ enrol_handshake_done(struct conn *c)
 		conn_free(c);
 		return;
 	}
+	guard_succeeded(c);
 	rc = tls_conn_export(c->bev, KDF_EXPORTER_LABEL, KDF_EXPORTER_LABEL_LEN,
 	    x, sizeof(x));
 	if (rc == MEF_OK)
