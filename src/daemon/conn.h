@@ -101,6 +101,13 @@ void		enrol_handshake_done(struct conn *c);
 void		enrol_commit_done(struct conn *c);
 void		enrol_handle(struct conn *c);
 
+/*
+ * enrol_decoy.c: balances the PSK lookup of kpm_id, whose result was rc, to one hit
+ * and one miss (results thrown away), so a known and an unknown KpmId cost the same.
+ */
+void		enrol_decoy_balance(struct worker *w, const char *kpm_id,
+		    enum mef_err rc);
+
 /* fetch.c: the Target side. */
 enum mef_err	fetch_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);

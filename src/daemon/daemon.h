@@ -24,6 +24,9 @@ struct worker {
 	unsigned		 idx;
 	struct evloop		 loop;		/* npending: commits in flight */
 	struct store		*store;
+	char			 decoy_id[MEF_ID_MAX + 1];	/* enrol_decoy.c */
+	uint64_t		 decoy_try_us;
+	char			 decoy_miss[40];		/* never an Enrolee */
 };
 
 struct mefd {

@@ -38,6 +38,8 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	if (e == NULL)
 		return MEF_E_NOMEM;
 	rc = store_enrolee_get(c->worker->store, identity, e, &kpm);
+	/* Known or not, cost the same (enrol_decoy.c). */
+	enrol_decoy_balance(c->worker, identity, rc);
 	if (rc == MEF_OK && e->is_revoked) {
 		mef_secret_free(&kpm);
 		rc = MEF_E_NOTFOUND;
