@@ -21,6 +21,9 @@
  *          [--psk-id ID --psk HEX] [--max-ms M]
  *          Sends one kind of broken TLS and waits for the server to close; exit 1
  *          if it did not within M ms.
+ * try      --psk-id ID --psk HEX
+ *          One handshake; prints "handshake=ok|failed" and the shape as probe does.
+ *          Exit 0 when the handshake succeeded, 1 when it failed.
  * req      --psk-id ID --psk HEX [--max-ms M]   (request bytes on stdin)
  *          A PSK handshake, the bytes of stdin as they are (NUL, CR, LF included),
  *          then everything the server answers, to stdout, until it closes; stderr
@@ -429,6 +432,25 @@ mode_probe(void)
 	}
 	SSL_CTX_free(ctx);
 	return bad;
+}
+
+static int
+mode_try(void)
+{
+	SSL_CTX		*ctx = client_ctx();
+	uint64_t	 lat;
+	char		 sh[SHAPE_MAX + 32];
+	int		 r;
+
+	if (o.psk_id == NULL)
+		die("try needs --psk-id --psk");
+	set_key(o.psk_id, o.psk_hex);
+	r = one_probe(ctx, &lat, sh, sizeof(sh));
+	if (r < 0)
+		die("cannot connect");
+	printf("handshake=%s shape=%s\n", r == 1 ? "ok" : "failed", sh);
+	SSL_CTX_free(ctx);
+	return r == 1 ? 0 : 1;
 }
 
 /* A full PSK handshake on a blocking socket; NULL on failure. */
@@ -841,6 +863,8 @@ main(int argc, char *argv[])
 		return mode_garbage();
 	if (strcmp(o.mode, "req") == 0)
 		return mode_req();
+	if (strcmp(o.mode, "try") == 0)
+		return mode_try();
 	if (strcmp(o.mode, "flood") == 0)
 		return mode_flood();
 	usage();
