@@ -50,6 +50,17 @@ log_handshake_failure(struct conn *c)
 		    c->target_known ? c->target.id : "-", ebuf);
 }
 
+/* A session that broke after its handshake (a record that does not decrypt...). */
+static void
+log_session_error(struct conn *c)
+{
+	char	ebuf[128];
+
+	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	log_info("%s peer=%s outcome=tls-error reason=\"%s\"",
+	    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer, ebuf);
+}
+
 static void
 deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -83,7 +94,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 			log_handshake_failure(c);
 			if (c->kind == CONN_BOOTSTRAP)
 				guard_failed(c);
-		}
+		} else if (what & BEV_EVENT_ERROR)
+			log_session_error(c);
 		conn_free(c);
 	}
 }

@@ -17,7 +17,8 @@
  *          N connections that trickle one byte every I ms: a ClientHello (raw), or
  *          after a PSK handshake an endless request head. Prints how many the server
  *          closed and when; exit 1 unless all were closed within M ms.
- * garbage  --kind random|short-hello|big-record|post-handshake|bad-type
+ * garbage  --kind random|short-hello|big-record|stalled-record|
+ *          post-handshake|bad-type
  *          [--psk-id ID --psk HEX] [--max-ms M]
  *          Sends one kind of broken TLS and waits for the server to close; exit 1
  *          if it did not within M ms.
@@ -583,8 +584,13 @@ mode_garbage(void)
 		(void)send_all(fd, buf, hlen / 2);
 		(void)shutdown(fd, SHUT_WR);
 	} else if (strcmp(o.kind, "big-record") == 0) {
-		/* A handshake record announcing 65535 octets, then nothing more. */
+		/* A handshake record announcing 65535 octets: past any TLS bound. */
 		static const unsigned char hdr[] = { 22, 3, 1, 0xff, 0xff, 1 };
+
+		(void)send_all(fd, hdr, sizeof(hdr));
+	} else if (strcmp(o.kind, "stalled-record") == 0) {
+		/* A handshake record of 16000 octets of which one ever comes. */
+		static const unsigned char hdr[] = { 22, 3, 1, 0x3e, 0x80, 1 };
 
 		(void)send_all(fd, hdr, sizeof(hdr));
 	} else if (strcmp(o.kind, "post-handshake") == 0 ||
