@@ -88,7 +88,8 @@ for p in \
     "${H1}@mef.example.com/../../$K2" "${H1}@mef.example.com%2f22" "${H1}@mef.example.com/022" \
     "${H1}@mef.example.com/22/22" "${H1}@mef.example.com?x=1" "${H1}@mef.example.com#f" \
     "${H1}@mef..example.com" "${H1}@" "$H1" "" "${H1}@mef.example.com%20" \
-    "%41${H1#?}@mef.example.com" "$(printf '%s' "$H1" | sed 's/^../%&/')@mef.example.com"; do
+    "%41${H1#?}@mef.example.com" "$(printf '%s' "$H1" | sed 's/^../%&/')@mef.example.com" \
+    "$(head -c 900 /dev/zero | tr '\0' 'A')@mef.example.com" "${H1}@$(head -c 300 /dev/zero | tr '\0' 'a').com"; do
 	a=$(get "/fetchCredentials/$p")
 	expect "KeId shape '$p'" "$a" 400 4000
 done
