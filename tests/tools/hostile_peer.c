@@ -76,6 +76,9 @@ struct opts {
 
 static struct opts	o;
 
+static void	die(const char *) __attribute__((noreturn));
+static void	usage(void) __attribute__((noreturn));
+
 /* The identity and key of the handshake being made (one at a time). */
 static const char	*cur_id;
 static unsigned char	 cur_key[64];
