@@ -51,6 +51,16 @@ static const struct ini_directive directives[] = {
 	    F(boot_listen_cert) },
 	{ "bootstrap", "cert", &ini_str, 0, 0, 0, NULL, F(boot_cert) },
 	{ "bootstrap", "key", &ini_str, 0, 0, 0, NULL, F(boot_key) },
+	{ "bootstrap", "backoff_after", &ini_uint, 0, 0, 1000, "5",
+	    F(backoff_after) },
+	{ "bootstrap", "backoff_address_after", &ini_uint, 0, 0, 100000, "20",
+	    F(backoff_address_after) },
+	{ "bootstrap", "backoff_base_ms", &ini_uint, 0, 10, 3600000, "1000",
+	    F(backoff_base_ms) },
+	{ "bootstrap", "backoff_max_ms", &ini_uint, 0, 10, 86400000, "300000",
+	    F(backoff_max_ms) },
+	{ "bootstrap", "backoff_window_s", &ini_uint, 0, 1, 86400, "600",
+	    F(backoff_window_s) },
 	{ "target", "listen", &ini_addr, INI_REQUIRED, 0, 0, NULL,
 	    F(target_listen) },
 	{ "target", "cert", &ini_str, 0, 0, 0, NULL, F(target_cert) },
@@ -113,6 +123,11 @@ config_load(const char *path, struct mef_config *cfg, char *err, size_t errsz)
 	    strcmp(cfg->boot_listen, cfg->boot_listen_cert) == 0 ||
 	    strcmp(cfg->target_listen, cfg->boot_listen_cert) == 0) {
 		snprintf(err, errsz, "%s: two listeners on one address", path);
+		return MEF_E_CONFIG;
+	}
+	if (cfg->backoff_max_ms < cfg->backoff_base_ms) {
+		snprintf(err, errsz, "%s: [bootstrap] backoff_max_ms is below "
+		    "backoff_base_ms", path);
 		return MEF_E_CONFIG;
 	}
 	return MEF_OK;

@@ -37,6 +37,11 @@ struct mef_config {
 	char		boot_listen_cert[CONFIG_ADDR_MAX];/* certificate RSPF, optional */
 	char		boot_cert[PATH_MAX];		/* the MEF's own certificate */
 	char		boot_key[PATH_MAX];
+	unsigned	backoff_after;			/* per KpmId; 0: off */
+	unsigned	backoff_address_after;		/* per address; 0: off */
+	unsigned	backoff_base_ms;		/* first block */
+	unsigned	backoff_max_ms;			/* longest block */
+	unsigned	backoff_window_s;		/* failures forgotten after */
 
 	/* [target] */
 	char		target_listen[CONFIG_ADDR_MAX];	/* host:port, required */

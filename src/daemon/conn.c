@@ -21,6 +21,7 @@
 
 #include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
+#include "daemon/guard.h"
 #include "transport/tls_server.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -36,6 +37,8 @@ log_handshake_failure(struct conn *c)
 	char	ebuf[128];
 
 	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	if (c->guard_refused)
+		snprintf(ebuf, sizeof(ebuf), "back-off");
 	audit_hooks_handshake(c);
 	if (c->kind == CONN_BOOTSTRAP)
 		log_info("bootstrap peer=%s kpm_id=%s outcome=handshake-failed "
@@ -47,6 +50,17 @@ log_handshake_failure(struct conn *c)
 		log_info("fetch peer=%s outcome=handshake-failed target=%s "
 		    "reason=\"%s\"", c->peer,
 		    c->target_known ? c->target.id : "-", ebuf);
+}
+
+/* A session that broke after its handshake (a record that does not decrypt...). */
+static void
+log_session_error(struct conn *c)
+{
+	char	ebuf[128];
+
+	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	log_info("%s peer=%s outcome=tls-error reason=\"%s\"",
+	    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer, ebuf);
 }
 
 static void
@@ -78,8 +92,12 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)) {
-		if (!c->handshake_done)
+		if (!c->handshake_done) {
 			log_handshake_failure(c);
+			if (c->kind == CONN_BOOTSTRAP)
+				guard_failed(c);
+		} else if (what & BEV_EVENT_ERROR)
+			log_session_error(c);
 		conn_free(c);
 	}
 }
@@ -151,6 +169,7 @@ conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
 	c->cert = cert;
 	c->t_accept_us = clock_mono_us();
 	sockaddr_format(sa, c->peer, sizeof(c->peer));
+	backoff_addr_key(sa, c->addr_key, sizeof(c->addr_key));
 	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
 	c->deadline_ev = evtimer_new(w->loop.base, deadline_cb, c);
 	c->commit_ev = event_new(w->loop.base, -1, 0, commit_cb, c);

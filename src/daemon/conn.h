@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "daemon/backoff.h"
 #include "daemon/commit.h"
 #include "daemon/daemon.h"
 #include "http/http_request.h"
@@ -51,6 +52,8 @@ struct conn {
 	int			 waiting;	/* a request waits for the commit */
 	int			 overloaded;	/* past max_connections: 503 */
 	int			 cert;		/* certificate bootstrap listener */
+	int			 guard_refused;	/* back-off: dummy PSK (guard.h) */
+	char			 addr_key[BACKOFF_ADDR_KEY_MAX];/* peer, for back-off */
 
 	/* Bootstrap */
 	char			 kpm_id[MEF_ID_MAX + 1];
@@ -97,6 +100,13 @@ enum mef_err	enrol_cert_check(void *conn_arg, const struct tls_peer_cert *pc);
 void		enrol_handshake_done(struct conn *c);
 void		enrol_commit_done(struct conn *c);
 void		enrol_handle(struct conn *c);
+
+/*
+ * enrol_decoy.c: balances the PSK lookup of kpm_id, whose result was rc, to one hit
+ * and one miss (results thrown away), so a known and an unknown KpmId cost the same.
+ */
+void		enrol_decoy_balance(struct worker *w, const char *kpm_id,
+		    enum mef_err rc);
 
 /* fetch.c: the Target side. */
 enum mef_err	fetch_psk_lookup(void *conn_arg, const char *identity,

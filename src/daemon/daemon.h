@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "crypto/wrap.h"
+#include "daemon/backoff.h"
 #include "daemon/commit.h"
 #include "daemon/config.h"
 #include "store/store.h"
@@ -24,6 +25,9 @@ struct worker {
 	unsigned		 idx;
 	struct evloop		 loop;		/* npending: commits in flight */
 	struct store		*store;
+	char			 decoy_id[MEF_ID_MAX + 1];	/* enrol_decoy.c */
+	uint64_t		 decoy_try_us;
+	char			 decoy_miss[40];		/* never an Enrolee */
 };
 
 struct mefd {
@@ -34,6 +38,7 @@ struct mefd {
 	struct tls_server	*target_tls;
 	struct commit		*commit;
 	struct audit		*audit;		/* NULL: no [audit] file */
+	struct backoff		*backoff;		/* bootstrap failures */
 	unsigned		 nworkers;
 	struct worker		*workers;
 };

@@ -16,6 +16,7 @@
 #include "crypto/keyid.h"
 #include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
+#include "daemon/guard.h"
 #include "protocol/enrol_msg.h"
 #include "transport/tls_server.h"
 #include "util/clock.h"
@@ -38,12 +39,24 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	if (e == NULL)
 		return MEF_E_NOMEM;
 	rc = store_enrolee_get(c->worker->store, identity, e, &kpm);
+	/* Known or not, cost the same (enrol_decoy.c). */
+	enrol_decoy_balance(c->worker, identity, rc);
 	if (rc == MEF_OK && e->is_revoked) {
 		mef_secret_free(&kpm);
 		rc = MEF_E_NOTFOUND;
 	}
 	if (rc == MEF_E_INVAL)
 		rc = MEF_E_NOTFOUND;	/* an impossible identity is just unknown */
+	/*
+	 * Back-off is decided after the lookup, so a blocked attempt costs what
+	 * any other does, and answered with the dummy key like an unknown
+	 * identity: the peer sees a wrong key, whatever key it tried.
+	 */
+	if (rc == MEF_OK && guard_refuse(c, identity)) {
+		mef_secret_free(&kpm);
+		rc = MEF_E_NOTFOUND;
+	} else if (rc == MEF_E_NOTFOUND)
+		(void)guard_refuse(c, identity);
 	if (rc != MEF_OK) {
 		if (rc != MEF_E_NOTFOUND)
 			log_warnx("bootstrap peer=%s kpm_id=%s store lookup: %s",
@@ -71,6 +84,7 @@ enrol_handshake_done(struct conn *c)
 		conn_free(c);
 		return;
 	}
+	guard_succeeded(c);
 	rc = tls_conn_export(c->bev, KDF_EXPORTER_LABEL, KDF_EXPORTER_LABEL_LEN,
 	    x, sizeof(x));
 	if (rc == MEF_OK)

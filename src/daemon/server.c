@@ -18,6 +18,9 @@
 #include "daemon/conn.h"
 #include "util/log.h"
 
+/* Entries per back-off table: 8192 x 40 octets, twice. */
+#define MEFD_BACKOFF_SLOTS	8192
+
 static enum mef_err
 init_tls(struct mefd *d, char *err, size_t errsz)
 {
@@ -49,6 +52,29 @@ init_tls(struct mefd *d, char *err, size_t errsz)
 	boot.key_file = d->cfg.boot_key;
 	boot.cert_check = enrol_cert_check;
 	return tls_server_new(&boot, &d->boot_cert_tls, err, errsz);
+}
+
+/*
+ * The failure tables of the bootstrap listener: a fixed size, whatever the number
+ * of identities and addresses that fail.
+ */
+static enum mef_err
+init_backoff(struct mefd *d, char *err, size_t errsz)
+{
+	struct backoff_cfg	bc;
+	enum mef_err		rc;
+
+	memset(&bc, 0, sizeof(bc));
+	bc.after[BACKOFF_IDENTITY] = d->cfg.backoff_after;
+	bc.after[BACKOFF_ADDRESS] = d->cfg.backoff_address_after;
+	bc.base_ms = d->cfg.backoff_base_ms;
+	bc.max_ms = d->cfg.backoff_max_ms;
+	bc.window_s = d->cfg.backoff_window_s;
+	bc.slots = MEFD_BACKOFF_SLOTS;
+	rc = backoff_new(&bc, &d->backoff);
+	if (rc != MEF_OK)
+		snprintf(err, errsz, "back-off tables: %s", mef_strerror(rc));
+	return rc;
 }
 
 /* see daemon.h */
@@ -83,6 +109,9 @@ mefd_init(struct mefd *d, const struct mef_config *cfg, int check_only,
 	if (check_only)
 		return MEF_OK;
 	rc = audit_hooks_open(d, err, errsz);
+	if (rc != MEF_OK)
+		return rc;
+	rc = init_backoff(d, err, errsz);
 	if (rc != MEF_OK)
 		return rc;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -158,6 +187,7 @@ mefd_free(struct mefd *d)
 		for (i = 0; i < d->nworkers; i++)
 			worker_free(&d->workers[i]);
 	free(d->workers);
+	backoff_free(&d->backoff);
 	tls_server_free(&d->boot_tls);
 	tls_server_free(&d->boot_cert_tls);
 	tls_server_free(&d->target_tls);

@@ -263,6 +263,51 @@ http_req_parser_init(struct http_req_parser *p, size_t head_max,
 	p->error = OUT_OK;
 }
 
+enum {
+	SCAN_START = 0,		/* before the request line: CR and LF skipped */
+	SCAN_LINE,		/* inside a line of the head */
+	SCAN_LF,		/* just after a line's LF */
+	SCAN_DONE,		/* the empty line that ends the head was seen */
+};
+
+/*
+ * Refuses obsolete line folding (a header line starting with SP or HT) in the head
+ * of data. http-parser joins such a line to the previous value, so "X-M2M-Origin:"
+ * CRLF SP "/in-cse-1" would reach us as one clean value; RFC 9112 section 5.2 lets a
+ * server refuse it with 400, which is what a header smuggled that way deserves. The
+ * state runs across reads, and the scan stops at the end of the head, so a body is
+ * never looked at.
+ */
+static int
+head_scan(struct http_req_parser *p, const char *data, size_t len)
+{
+	size_t	i;
+	char	b;
+
+	for (i = 0; i < len && p->fold_state != SCAN_DONE; i++) {
+		b = data[i];
+		switch (p->fold_state) {
+		case SCAN_START:
+			if (b != '\r' && b != '\n')
+				p->fold_state = SCAN_LINE;
+			break;
+		case SCAN_LINE:
+			if (b == '\n')
+				p->fold_state = SCAN_LF;
+			break;
+		default:
+			if (b == ' ' || b == '\t')
+				return fail(p, OUT_BAD_REQUEST);
+			if (b == '\n')
+				p->fold_state = SCAN_DONE;
+			else if (b != '\r')
+				p->fold_state = SCAN_LINE;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* see http_request.h */
 enum mef_err
 http_req_parser_feed(struct http_req_parser *p, const char *data, size_t len,
@@ -276,6 +321,8 @@ http_req_parser_feed(struct http_req_parser *p, const char *data, size_t len,
 		return MEF_E_PROTO;
 	if (p->complete || len == 0)
 		return MEF_OK;
+	if (head_scan(p, data, len) != 0)
+		return MEF_E_PROTO;
 	n = http_parser_execute(&p->hp, &p->settings, data, len);
 	herr = HTTP_PARSER_ERRNO(&p->hp);
 	*pconsumed = n;
@@ -325,6 +372,7 @@ http_req_parser_next(struct http_req_parser *p)
 	p->in_value = 0;
 	p->complete = 0;
 	p->started = 0;
+	p->fold_state = SCAN_START;
 }
 
 /* see http_request.h */

@@ -68,6 +68,7 @@ struct http_req_parser {
 	int			 in_value;
 	int			 complete;
 	int			 started;
+	int			 fold_state;	/* head_scan() in http_request.c */
 	enum outcome		 error;		/* sticky: OUT_OK while healthy */
 };
 

@@ -18,6 +18,27 @@
 #include "util/clock.h"
 #include "util/log.h"
 
+#define EVLOOP_REFUSED_LOG_US	1000000
+
+/*
+ * One line per second at most, with the count since the last one: a flood must not
+ * turn into a flood of log lines (and a full disk).
+ */
+static void
+log_refused(struct evloop *loop, const char *name)
+{
+	uint64_t	now = clock_mono_us();
+
+	loop->nrefused++;
+	if (name == NULL || (loop->refused_log_us != 0 &&
+	    now - loop->refused_log_us < EVLOOP_REFUSED_LOG_US))
+		return;
+	log_warnx("%s: %u connection(s) refused: %u connections on this loop",
+	    name, loop->nrefused, loop->nconns);
+	loop->nrefused = 0;
+	loop->refused_log_us = now;
+}
+
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -27,10 +48,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 
 	if (loop->draining ||
 	    loop->nconns >= loop->max_conns + EVLOOP_OVERLOAD_MARGIN) {
-		if (lsn->spec.name != NULL)
-			log_warnx("%s: connection refused: %u connections on "
-			    "this loop", lsn->spec.name, loop->nconns);
 		evutil_closesocket(fd);
+		log_refused(loop, lsn->spec.name);
 		return;
 	}
 	lsn->spec.accept(loop, lsn->spec.arg, fd, sa, salen,

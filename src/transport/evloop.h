@@ -84,6 +84,8 @@ struct evloop {
 	int			 draining;	/* read-only for the owner */
 	unsigned		 nconns;	/* read-only for the owner */
 	unsigned		 npending;	/* owner's work in flight elsewhere */
+	unsigned		 nrefused;	/* closed at accept, not yet logged */
+	uint64_t		 refused_log_us;/* last "connection refused" line */
 	TAILQ_HEAD(, evloop_conn) conns;
 };
 
