@@ -23,10 +23,11 @@
 # tells whether the server or the load client was the bound. At the end all rows are
 # printed again as one table, with the time each part took.
 # Only the PIDs this script starts are ever stopped. Not part of make test.
-# Environment: BENCH_CLIENTS (4), BENCH_THREADS (1), BENCH_SECONDS (5), BENCH_ROUNDS (3),
-# BENCH_SMALL (10000), BENCH_BIG (10000000), BENCH_KEYS (10000), BENCH_BOOT (16),
-# BENCH_IDLE (2000), BENCH_W2 (1), BENCH_PIN (1), MEF_LOG_LEVEL (warn: mefd logs no fetch and nginx no access; info:
-# both log each request), MEF_KEEP=1 keeps the temp dir.
+# Environment: BENCH_CLIENTS (4), BENCH_THREADS (1), BENCH_SECONDS (5), BENCH_ROUNDS
+# (3), BENCH_SMALL (10000), BENCH_BIG (10000000), BENCH_KEYS (10000), BENCH_BOOT (16),
+# BENCH_IDLE (2000), BENCH_W2 (1), BENCH_PIN (1), MEF_LOG_LEVEL (warn: mefd logs no
+# fetch and nginx no access; info: both log each request), MEF_KEEP=1 keeps the temp
+# dir.
 set -u
 
 BUILD=${1:?usage: sh bench/bench.sh BUILD_DIR}
