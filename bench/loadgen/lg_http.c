@@ -29,7 +29,7 @@ enum { H_OTHER, H_CLEN, H_CONNECTION, H_TE };
 static const char	version[] = "HTTP/1.";
 
 static enum lg_http_rc
-fail(struct lg_http *h, const char *err)
+set_error(struct lg_http *h, const char *err)
 {
 	h->state = S_ERROR;
 	h->err = err;
@@ -64,21 +64,21 @@ end_header(struct lg_http *h)
 		e--;
 	if (h->hdr == H_CLEN) {
 		if (e == b || e - b > 18)
-			return fail(h, "bad Content-Length");
+			return set_error(h, "bad Content-Length");
 		for (i = b; i < e; i++) {
 			if (h->tok[i] < '0' || h->tok[i] > '9')
-				return fail(h, "bad Content-Length");
+				return set_error(h, "bad Content-Length");
 			v = v * 10 + (uint64_t)(h->tok[i] - '0');
 		}
 		if (h->has_clen && v != h->clen)
-			return fail(h, "conflicting Content-Length");
+			return set_error(h, "conflicting Content-Length");
 		h->has_clen = 1;
 		h->clen = v;
 	} else if (h->hdr == H_CONNECTION) {
 		if (e - b == 5 && strncasecmp(h->tok + b, "close", 5) == 0)
 			h->close = 1;
 	} else if (h->hdr == H_TE)
-		return fail(h, "Transfer-Encoding not supported");
+		return set_error(h, "Transfer-Encoding not supported");
 	return LG_HTTP_MORE;
 }
 
@@ -102,7 +102,7 @@ static enum lg_http_rc
 end_head(struct lg_http *h)
 {
 	if (h->status < 200)
-		return fail(h, "interim answer");
+		return set_error(h, "interim answer");
 	if (h->status == 204 || h->status == 304 ||
 	    (h->has_clen && h->clen == 0)) {
 		h->state = S_DONE;
@@ -122,18 +122,18 @@ static enum lg_http_rc
 head_byte(struct lg_http *h, unsigned char c)
 {
 	if (++h->head_len > LG_HTTP_HEAD_MAX)
-		return fail(h, "head too long");
+		return set_error(h, "head too long");
 	switch (h->state) {
 	case S_VERSION:
 		if (h->tok_len < sizeof(version) - 1) {
 			if (c != (unsigned char)version[h->tok_len++])
-				return fail(h, "not HTTP/1.x");
+				return set_error(h, "not HTTP/1.x");
 		} else if (h->tok_len == sizeof(version) - 1) {
 			if (c < '0' || c > '9')
-				return fail(h, "not HTTP/1.x");
+				return set_error(h, "not HTTP/1.x");
 			h->tok_len++;
 		} else if (c != ' ')
-			return fail(h, "bad status line");
+			return set_error(h, "bad status line");
 		else {
 			h->state = S_STATUS;
 			h->tok_len = 0;
@@ -142,13 +142,13 @@ head_byte(struct lg_http *h, unsigned char c)
 	case S_STATUS:
 		if (h->tok_len < 3) {
 			if (c < '0' || c > '9')
-				return fail(h, "bad status code");
+				return set_error(h, "bad status code");
 			h->status = h->status * 10 + (c - '0');
 			h->tok_len++;
 			return LG_HTTP_MORE;
 		}
 		if (c != ' ' && c != '\r' && c != '\n')
-			return fail(h, "bad status code");
+			return set_error(h, "bad status code");
 		h->state = c == '\n' ? S_LINE : S_REASON;
 		return LG_HTTP_MORE;
 	case S_REASON:
@@ -163,7 +163,7 @@ head_byte(struct lg_http *h, unsigned char c)
 		if (c == '\n')
 			return end_head(h);
 		if (!is_tchar(c))
-			return fail(h, "bad header line");
+			return set_error(h, "bad header line");
 		h->state = S_NAME;
 		h->tok_len = 0;
 		/* FALLTHROUGH */
@@ -174,7 +174,7 @@ head_byte(struct lg_http *h, unsigned char c)
 			return LG_HTTP_MORE;
 		}
 		if (!is_tchar(c))
-			return fail(h, "bad header name");
+			return set_error(h, "bad header name");
 		/* A name longer than tok is none we act on: keep its head. */
 		if (h->tok_len < sizeof(h->tok))
 			h->tok[h->tok_len++] = (char)(c >= 'A' && c <= 'Z' ?
@@ -190,15 +190,15 @@ head_byte(struct lg_http *h, unsigned char c)
 		if (h->hdr == H_OTHER)
 			return LG_HTTP_MORE;
 		if (h->tok_len == sizeof(h->tok))
-			return fail(h, "header value too long");
+			return set_error(h, "header value too long");
 		h->tok[h->tok_len++] = (char)c;
 		return LG_HTTP_MORE;
 	case S_EMPTY_LF:
 		if (c != '\n')
-			return fail(h, "bad end of head");
+			return set_error(h, "bad end of head");
 		return end_head(h);
 	default:
-		return fail(h, "parser misuse");
+		return set_error(h, "parser misuse");
 	}
 }
 
@@ -230,7 +230,7 @@ lg_http_feed(struct lg_http *h, const char *p, size_t n, size_t *pused)
 			continue;
 		}
 		if (h->state == S_DONE || h->state == S_ERROR)
-			return fail(h, "parser misuse");
+			return set_error(h, "parser misuse");
 		rc = head_byte(h, (unsigned char)p[i++]);
 		if (rc == LG_HTTP_DONE) {
 			*pused = i;
@@ -252,6 +252,6 @@ lg_http_eof(struct lg_http *h)
 		return LG_HTTP_DONE;
 	}
 	if (h->state == S_BODY)
-		return fail(h, "connection closed in the body");
-	return fail(h, "connection closed before the answer");
+		return set_error(h, "connection closed in the body");
+	return set_error(h, "connection closed before the answer");
 }
