@@ -6,8 +6,6 @@
  * (v >> s) - SUB. The mapping is monotonic and contiguous, so a quantile is
  * one walk over the counts.
  */
-#include <math.h>
-#include <string.h>
 
 #include "lg_hist.h"
 
@@ -74,7 +72,10 @@ lg_hist_quantile(const struct lg_hist *h, double q)
 
 	if (h->n == 0)
 		return 0;
-	rank = (uint64_t)ceil(q * (double)h->n);
+	/* ceil(q * n), without libm. */
+	rank = (uint64_t)(q * (double)h->n);
+	if ((double)rank < q * (double)h->n)
+		rank++;
 	if (rank < 1)
 		rank = 1;
 	if (rank > h->n)
