@@ -131,8 +131,8 @@ test_malformed(void **state)
 		"HTTP/1.1 20 OK\r\n\r\n",
 		"HTTP/1.1 2000 OK\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3"
-		    "\r\n\r\n",
+		("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+		    "Content-Length: 3\r\n\r\n"),
 		"HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
 		"HTTP/1.1 200 OK\r\n folded\r\n\r\n",
