@@ -41,7 +41,7 @@ struct lg_addr {
 	socklen_t		len;
 };
 
-/* Resolves host:port (the first address); 0, or -1 with the reason on stderr. */
+/* Resolves host:port to its first address; 0, or -1 (reason on stderr). */
 int		 lg_conn_resolve(const char *host, const char *port,
 		    struct lg_addr *pa);
 /*

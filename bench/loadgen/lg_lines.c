@@ -69,7 +69,8 @@ read_all(const char *path, size_t *plen)
 
 	fp = fopen(path, "r");
 	if (fp == NULL) {
-		fprintf(stderr, "bench_loadgen: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "bench_loadgen: %s: %s\n", path,
+		    strerror(errno));
 		return NULL;
 	}
 	do {
@@ -78,8 +79,8 @@ read_all(const char *path, size_t *plen)
 			nbuf = cap <= LG_LINES_FILE_MAX + 1 ?
 			    realloc(buf, cap) : NULL;
 			if (nbuf == NULL) {
-				fprintf(stderr, "bench_loadgen: %s: too large\n",
-				    path);
+				fprintf(stderr, "bench_loadgen: %s: too "
+				    "large\n", path);
 				free(buf);
 				fclose(fp);
 				return NULL;

@@ -28,8 +28,8 @@ struct lg_run {
 	struct lg_opts		*o;
 	SSL_CTX			*ctx;		/* NULL: plain */
 	struct lg_addr		 addr;
-	uint64_t		 t_begin_ns;	/* measuring starts (after warm-up) */
-	uint64_t		 t_end_ns;	/* measuring ends; 0: by count */
+	uint64_t		 t_begin_ns;	/* window opens, after warm-up */
+	uint64_t		 t_end_ns;	/* window closes */
 	volatile sig_atomic_t	*stop;		/* set by SIGINT, SIGTERM */
 };
 

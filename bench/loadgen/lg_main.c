@@ -149,7 +149,8 @@ report(const struct lg_opts *o, struct lg_worker *w, size_t n,
 		fprintf(stderr, "bench_loadgen: %s: %llu errors (", o->m->name,
 		    (unsigned long long)errors);
 		for (f = 0; f < LG_F_COUNT; f++)
-			fprintf(stderr, "%s%s=%llu", f ? " " : "", fail_names[f],
+			fprintf(stderr, "%s%s=%llu", f ? " " : "",
+			    fail_names[f],
 			    (unsigned long long)all->fail[f]);
 		fprintf(stderr, "), %llu reconnects; first: %s\n",
 		    (unsigned long long)all->reconnects,

@@ -14,7 +14,7 @@
 #include "lg_lines.h"
 
 #define LG_PSK_MAX		64
-#define LG_CREDS_ARGS_MAX	16	/* -i, -k, -o given on the command line */
+#define LG_CREDS_ARGS_MAX	16	/* -i, -k, -o on the command line */
 #define LG_CONNS_MAX		200000	/* -c */
 #define LG_THREADS_MAX		64	/* -t */
 #define LG_CN_MAX		256

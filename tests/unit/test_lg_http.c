@@ -1,7 +1,7 @@
 /*
- * test_lg_http.c -- bench_loadgen's framing of HTTP/1.1 answers (the load client
- * counts a malformed answer as an error and must end each answer exactly where
- * the server ended it, or a keep-alive run desynchronises).
+ * test_lg_http.c -- bench_loadgen's framing of HTTP/1.1 answers (the load
+ * client counts a malformed answer as an error and must end each answer
+ * exactly where the server ended it, or a keep-alive run desynchronises).
  *
  * Every well-formed case runs whole, split at every byte into two pieces, and
  * one byte at a time; all runs must agree on the status, body length, close
@@ -87,7 +87,8 @@ test_content_length(void **state)
 	static const char	a[] = "HTTP/1.1 200 OK\r\nContent-Type: "
 	    "application/json\r\ncontent-length:  11 \r\nX-M2M-RSC: 2000\r\n"
 	    "\r\n{\"a\":\"bcd\"}";
-	struct res		want = { LG_HTTP_DONE, 200, 11, 0, sizeof(a) - 1 };
+	struct res		want = { LG_HTTP_DONE, 200, 11, 0,
+	    sizeof(a) - 1 };
 
 	(void)state;
 	check_all(a, sizeof(a) - 1, want, 0);
@@ -96,8 +97,8 @@ test_content_length(void **state)
 static void
 test_bytes_after(void **state)
 {
-	static const char	a[] = "HTTP/1.1 201 Created\r\nContent-Length: 2"
-	    "\r\n\r\n{}HTTP/1.1";
+	static const char	a[] = "HTTP/1.1 201 Created\r\n"
+	    "Content-Length: 2\r\n\r\n{}HTTP/1.1";
 	struct res		r;
 
 	(void)state;
@@ -133,7 +134,8 @@ test_malformed(void **state)
 		"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n",
 		("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
 		    "Content-Length: 3\r\n\r\n"),
-		"HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n",
+		("HTTP/1.1 200 OK\r\n"
+		    "Content-Length: 1234567890123456789\r\n\r\n"),
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
 		"HTTP/1.1 200 OK\r\n folded\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
