@@ -28,7 +28,7 @@ struct lg_run {
 	struct lg_opts		*o;
 	SSL_CTX			*ctx;		/* NULL: plain */
 	struct lg_addr		 addr;
-	uint64_t		 t_begin_ns;	/* window opens, after warm-up */
+	uint64_t		 t_begin_ns;	/* after the warm-up */
 	uint64_t		 t_end_ns;	/* window closes */
 	volatile sig_atomic_t	*stop;		/* set by SIGINT, SIGTERM */
 };
