@@ -3,10 +3,12 @@
  *
  * Level-triggered epoll over non-blocking sockets; each slot registers the
  * one event its state waits for and changes it only when that changes, so a
- * keep-alive fetch costs one write, one read (plus the read that finds the
- * socket empty under TLS) and one epoll_wait per request. A failed slot waits
- * a millisecond before it reconnects, so a server that refuses does not turn
- * the loop into a spin. Latency: per keep-alive request, from the write of the
+ * keep-alive fetch costs one write and one read (OpenSSL reads ahead, and the
+ * loop stops at the answer's last byte) plus a share of one epoll_wait per
+ * request. connect() does not wait for EPOLLOUT: the ClientHello is written at
+ * once and retried if it was too early. A failed slot waits a millisecond
+ * before it reconnects, so a server that refuses does not turn the loop into
+ * a spin. Latency: per keep-alive request, from the write of the
  * request to the last byte of the answer; per connection op (bootstrap,
  * handshake, get), from connect() to the last byte (or the export).
  */
