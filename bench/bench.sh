@@ -2,14 +2,16 @@
 #
 # Usage: sh bench/bench.sh BUILD_DIR. Installs nginx with apt-get when it is missing,
 # makes a private temp dir (P-256 certificates, KEK, configs on free ports), and
-# measures with one load client, bench_quick:
+# measures with one load client, bench_loadgen (non-blocking: BENCH_CLIENTS connections
+# over BENCH_THREADS epoll loops):
 #   1 fetches/s: keep-alive TLS 1.2, client certificate, ECDHE-ECDSA-AES128-GCM-SHA256,
 #     GET /fetchCredentials/<KeId> over BENCH_KEYS KeIds of the small store, against
 #     nginx (ssl_verify_client on) serving one captured mefd answer as a static file;
-#   2 bootstraps/s: TLS 1.2 PSK-AES128-CBC-SHA256 handshake + POST /enrolment + answer
-#     + close (mefd: Kpm lookup, export, durable group commit) over 16 Enrolees,
-#     against bench_quick ref-handshake on ref_psk_server (handshake + export only);
-#   3 fetch latency p99 at the load of 1;
+#   2 bootstraps/s: TLS 1.2 PSK-AES128-CBC-SHA256 handshake + export + POST /enrolment
+#     + answer + close (mefd: Kpm lookup, export, durable group commit), each connection
+#     with the next of BENCH_BOOT Enrolees (distinct KpmIds, one Kpm), against
+#     bench_loadgen ref-handshake on ref_psk_server (handshake + export only);
+#   3 fetch latency p99 at the load of 1 (p50, p999 and max alongside);
 #   4 fetch p50 with BENCH_BIG Enrolees against BENCH_SMALL, written by bench_populate;
 #   5 resident memory per idle TLS connection (BENCH_IDLE connections after one fetch
 #     each; VmRSS delta / N, nginx's workers measured alike), and mefd's VmRSS after
@@ -21,16 +23,18 @@
 # tells whether the server or the load client was the bound. At the end all rows are
 # printed again as one table, with the time each part took.
 # Only the PIDs this script starts are ever stopped. Not part of make test.
-# Environment: BENCH_CLIENTS (4), BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_SMALL
-# (10000), BENCH_BIG (10000000), BENCH_KEYS (10000), BENCH_IDLE (2000), BENCH_W2 (1),
-# BENCH_PIN (1), MEF_LOG_LEVEL (warn: mefd logs no fetch and nginx no access; info:
-# both log each request), MEF_KEEP=1 keeps the temp dir.
+# Environment: BENCH_CLIENTS (4), BENCH_THREADS (1), BENCH_SECONDS (5), BENCH_ROUNDS
+# (3), BENCH_SMALL (10000), BENCH_BIG (10000000), BENCH_KEYS (10000), BENCH_BOOT (16),
+# BENCH_IDLE (2000), BENCH_W2 (1), BENCH_PIN (1), MEF_LOG_LEVEL (warn: mefd logs no
+# fetch and nginx no access; info: both log each request), MEF_KEEP=1 keeps the temp
+# dir.
 set -u
 
 BUILD=${1:?usage: sh bench/bench.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd) || exit 1
 SRC=$(cd "$(dirname "$0")" && pwd) || exit 1
 CLIENTS=${BENCH_CLIENTS:-4}
+THREADS=${BENCH_THREADS:-1}
 SECONDS_=${BENCH_SECONDS:-5}
 SMALL=${BENCH_SMALL:-10000}
 BIG=${BENCH_BIG:-10000000}
@@ -41,7 +45,7 @@ W2=${BENCH_W2:-1}
 MEF_LOG_LEVEL=${MEF_LOG_LEVEL:-warn}
 FQDN=mef.example.com
 TARGET=/in-cse-bench
-NBOOT=16
+NBOOT=${BENCH_BOOT:-16}
 . "$SRC/bench_lib.sh"
 BENCH_NAME=bench.sh
 
@@ -57,7 +61,7 @@ if [ ! -x "$NGINX" ]; then
 	    die "apt-get install nginx failed"
 	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
-bench_begin bench.sh mefd mefctl bench_quick bench_populate ref_psk_server
+bench_begin bench.sh mefd mefctl bench_loadgen bench_populate ref_psk_server
 # PIN0, PIN1: the command prefix that runs a program on CPU 0 or 1, or nothing.
 PINNING=0 PIN0="" PIN1=""
 if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] &&
@@ -140,21 +144,21 @@ nginx_stop() { stop "$NGINX_PID"; NGINX_PID=""; }
 
 CERTARGS="-C $T/target.pem -K $T/target.key -o $TARGET"
 CIPHER=ECDHE-ECDSA-AES128-GCM-SHA256
-BOOTCREDS=""
+# The bootstrap Enrolees as bench_loadgen -I reads them: "KpmId Kpm" a line.
 i=1
 while [ $i -le $NBOOT ]; do
-	BOOTCREDS="$BOOTCREDS -i boot$i -k $KPM"
+	echo "boot$i $KPM"
 	i=$((i + 1))
-done
+done >"$T/boot.creds"
 
-# bench NAME MODE PORT ARGS...: one bench_quick run (on CPU 0 when pinning); its
+# bench NAME MODE PORT ARGS...: one bench_loadgen run (on CPU 0 when pinning); its
 # line in $T/NAME, the busy fraction of each CPU meanwhile in $T/NAME.busy.
 bench() {
 	name=$1 mode=$2 port=$3
 	shift 3
 	cpu_stat "$T/cpu.0"
-	$PIN0 "$BUILD/bench_quick" "$mode" -a "127.0.0.1:$port" -t "$SECONDS_" \
-	    "$@" >"$T/$name" 2>"$T/$name.err" ||
+	$PIN0 "$BUILD/bench_loadgen" "$mode" -a "127.0.0.1:$port" -d "$SECONDS_" \
+	    -t "$THREADS" "$@" >"$T/$name" 2>"$T/$name.err" ||
 	    die "bench $name: $(cat "$T/$name.err")"
 	cpu_stat "$T/cpu.1"
 	cpu_busy "$T/cpu.0" "$T/cpu.1" >"$T/$name.busy"
@@ -168,8 +172,8 @@ fetch() {
 	bench "$name" fetch "$port" -c "$clients" -s "$CIPHER" $CERTARGS \
 	    -A "$T/server.pem" -E "$keys"
 }
-boot() { bench "$1" bootstrap "$BOOT_PORT" -c "$CLIENTS" $BOOTCREDS; }
-ref() { bench "$1" ref-handshake "$REF_PORT" -c "$CLIENTS" $BOOTCREDS; }
+boot() { bench "$1" bootstrap "$BOOT_PORT" -c "$CLIENTS" -I "$T/boot.creds"; }
+ref() { bench "$1" ref-handshake "$REF_PORT" -c "$CLIENTS" -I "$T/boot.creds"; }
 
 # rounds NAME_A CMD_A NAME_B CMD_B: ROUNDS alternations of two runs (CMD NAME.r),
 # so that drift hits both sides alike; NAME_A and NAME_B get their median runs.
@@ -187,7 +191,7 @@ rounds() {
 # idle_rss NAME PORT PIDS: KiB per idle connection; opens NIDLE, probes, closes.
 idle_rss() {
 	r0=$(rss_kib $3)
-	$PIN0 "$BUILD/bench_quick" idle -a "127.0.0.1:$2" -c "$NIDLE" -t 3 \
+	$PIN0 "$BUILD/bench_loadgen" idle -a "127.0.0.1:$2" -c "$NIDLE" -d 3 \
 	    -s "$CIPHER" $CERTARGS -E "$T/small.keys" >"$T/$1" 2>"$T/$1.err" &
 	IDLE_PID=$!
 	PIDS="$PIDS $IDLE_PID"
@@ -216,7 +220,8 @@ start_ref() {
 	wait_listen "$REF_PID" "$REF_PORT" || die "ref_psk_server did not start"
 }
 
-echo "# bench/bench.sh: cpus=$(nproc) clients=$CLIENTS seconds=$SECONDS_" \
+echo "# bench/bench.sh: cpus=$(nproc) clients=$CLIENTS threads=$THREADS" \
+    "seconds=$SECONDS_" \
     "rounds=$ROUNDS (median kept) pinning=$PINNING"
 [ "$PINNING" = 1 ] && echo "# workers=1 runs: servers on cpu1, load client" \
     "on cpu0; workers=2 runs unpinned"
@@ -326,7 +331,7 @@ echo "$HEAD"
 row fetch_per_s "$(f fetch-mefd rate)" "$(f fetch-nginx rate)" ">=1.0" \
     "mefd workers=1 vs nginx worker_processes=1, clients=$CLIENTS; $BUSY $(busy fetch-mefd) vs $(busy fetch-nginx)"
 row fetch_p99_us "$(f fetch-mefd p99_us)" "$(f fetch-nginx p99_us)" "<2000" \
-    "at the load of fetch_per_s; p50_us $(f fetch-mefd p50_us) vs $(f fetch-nginx p50_us)"
+    "at the load of fetch_per_s; p50_us $(f fetch-mefd p50_us) vs $(f fetch-nginx p50_us), p999_us $(f fetch-mefd p999_us) vs $(f fetch-nginx p999_us)"
 row bootstrap_per_s "$(f boot-mefd rate)" "$(f boot-ref rate)" ">=0.8" \
     "mefd workers=1 vs ref_psk_server 1 epoll thread, clients=$CLIENTS; $BUSY $(busy boot-mefd) vs $(busy boot-ref); p50_us $(f boot-mefd p50_us) vs $(f boot-ref p50_us)"
 if [ "$W2" = 1 ]; then

@@ -207,7 +207,7 @@ http {
 CONF
 }
 
-# field FILE KEY: KEY=value from a bench_quick line.
+# field FILE KEY: KEY=value from a bench_loadgen line.
 field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 
 # row NAME VALUE REF GOAL DETAILS: one metric line, kept for the final table.

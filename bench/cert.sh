@@ -6,7 +6,7 @@
 # certificate listener ([bootstrap] listen_cert, cert, key), and registers a Target,
 # a PSK Enrolee and a certificate Enrolee bound by the SHA-256 fingerprint of its
 # certificate. Both bootstraps are checked once with mef-enrol (the certificate one
-# with --ca, so the MEF's certificate is verified too), then bench_quick runs
+# with --ca, so the MEF's certificate is verified too), then bench_loadgen runs
 # bootstrap (TLS_PSK_WITH_AES_128_CBC_SHA256) and bootstrap-cert
 # (TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, mutual, P-256), each op a full handshake,
 # POST /enrolment and close, alternating BENCH_ROUNDS times, and prints both mean
@@ -21,7 +21,7 @@ SECONDS_=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-2}
 FQDN=mef.example.com
 . "$(dirname "$0")/bench_lib.sh"
-bench_begin cert.sh mefd mefctl mef-enrol bench_quick
+bench_begin cert.sh mefd mefctl mef-enrol bench_loadgen
 command -v openssl >/dev/null 2>&1 || die "openssl is needed for the certificates"
 
 # cert NAME SUBJECT [EXT]: a self-signed P-256 certificate NAME.pem and key NAME.key.
@@ -93,18 +93,18 @@ mefctl enrolee add --cert-fingerprint "$FP" --enrolee-id C-cert1 \
 grep -q '"EnroleeID":"C-cert1"' "$T/enrol-cert.json" ||
     die "certificate bootstrap enrolled as: $(cat "$T/enrol-cert.json")"
 
-# run NAME MODE PORT ARGS...: one bench_quick run; its line to $T/NAME.out and out.
+# run NAME MODE PORT ARGS...: one bench_loadgen run; its line to $T/NAME.out and out.
 run() {
 	name=$1 mode=$2 port=$3
 	shift 3
-	"$BUILD/bench_quick" "$mode" -a "127.0.0.1:$port" -c "$CLIENTS" \
-	    -t "$SECONDS_" "$@" >"$T/$name.out" 2>"$T/$name.err" ||
+	"$BUILD/bench_loadgen" "$mode" -a "127.0.0.1:$port" -c "$CLIENTS" \
+	    -d "$SECONDS_" "$@" >"$T/$name.out" 2>"$T/$name.err" ||
 	    die "bench $name: $(cat "$T/$name.err")"
 	cat "$T/$name.out"
 	[ -s "$T/$name.err" ] && cat "$T/$name.err" >&2
 }
 
-echo "# bench_quick lines (clients=$CLIENTS, seconds=$SECONDS_, rounds=$ROUNDS):"
+echo "# bench_loadgen lines (clients=$CLIENTS, seconds=$SECONDS_, rounds=$ROUNDS):"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	run "psk.$r" bootstrap "$BOOT_PORT" -i bench1 -k "$KPM1"
@@ -123,5 +123,5 @@ awk -v c="$CLIENTS" '
 		p = sum["psk"] / n["psk"]; q = sum["cert"] / n["cert"]
 		printf "psk_bootstraps_per_s=%.1f cert_bootstraps_per_s=%.1f " \
 		    "ratio_cert_to_psk=%.3f clients=%d\n", p, q, q / p, c
-	}' "$T/rates" || die "no rates in the bench_quick lines"
+	}' "$T/rates" || die "no rates in the bench_loadgen lines"
 exit 0

@@ -5,7 +5,7 @@
 # Usage: sh bench/gate.sh BUILD_DIR. Makes a private temp dir with configs on free
 # ports and a KEK, starts one mefd, two mef-gates and one mef_echo_upstream (only
 # those PIDs are ever stopped), registers the gates' Target and BENCH_KEYS Enrolees,
-# bootstraps each with mef-enrol, then runs bench_quick (-c 4 -t 5 by default):
+# bootstraps each with mef-enrol, then runs bench_loadgen (-c 4 -d 5 by default):
 #   ref-conn   get -P to the upstream: connect + GET + answer + close, plain HTTP
 #   hs-cached  get through gate A: the same over TLS 1.2 PSK, always the same KeId
 #   hs-uncached get through gate B ([cache] entries = 1), KeIds of BENCH_KEYS Enrolees
@@ -26,7 +26,7 @@ NKEYS=${BENCH_KEYS:-8}
 UPSTREAM=${BENCH_UPSTREAM:-$BUILD/mef_echo_upstream}
 FQDN=mef.example.com
 . "$(dirname "$0")/bench_lib.sh"
-bench_begin gate.sh mefd mefctl mef-enrol mef-gate bench_quick
+bench_begin gate.sh mefd mefctl mef-enrol mef-gate bench_loadgen
 [ -x "$UPSTREAM" ] || die "$UPSTREAM is not built"
 [ "$NKEYS" -ge 2 ] && [ "$NKEYS" -le 16 ] || die "BENCH_KEYS must be 2..16"
 
@@ -121,11 +121,11 @@ start "$T/gate-b.log" "$BUILD/mef-gate" -c "$T/gate-b.conf"
 start "$T/upstream.out" "$UPSTREAM" "$UP_PORT" /dev/null
 wait_ports "$GATE_A" "$GATE_B" "$UP_PORT"
 
-# bench NAME MODE PORT ARGS...: one bench_quick run; its line goes to $T/NAME.
+# bench NAME MODE PORT ARGS...: one bench_loadgen run; its line goes to $T/NAME.
 bench() {
 	name=$1; mode=$2; port=$3; shift 3
-	"$BUILD/bench_quick" "$mode" -a "127.0.0.1:$port" -c "$CLIENTS" \
-	    -t "$SECONDS_" -u /cse/bench "$@" >"$T/$name" 2>"$T/$name.err" ||
+	"$BUILD/bench_loadgen" "$mode" -a "127.0.0.1:$port" -c "$CLIENTS" \
+	    -d "$SECONDS_" -u /cse/bench "$@" >"$T/$name" 2>"$T/$name.err" ||
 	    die "bench $name: $(cat "$T/$name.err")"
 	printf '%-12s %s\n' "$name" "$(cat "$T/$name")"
 	[ -s "$T/$name.err" ] && sed 's/^/             /' "$T/$name.err"
@@ -139,9 +139,9 @@ failed() { grep -c "association .*outcome=handshake-failed" "$1"; }
 echo "# bench/gate.sh: clients=$CLIENTS seconds=$SECONDS_ keys(uncached)=$NKEYS" \
     "cpus=$(nproc) (bench, mef-gate, mefd and upstream share them)"
 echo "# upstream: $UPSTREAM"
-echo "# raw bench_quick lines:"
+echo "# raw bench_loadgen lines:"
 # Warm gate A's cache for KeId 1 so that the cached run starts warm.
-"$BUILD/bench_quick" get -a "127.0.0.1:$GATE_A" -c 1 -t 1 -u /cse/bench \
+"$BUILD/bench_loadgen" get -a "127.0.0.1:$GATE_A" -c 1 -d 1 -u /cse/bench \
     $CRED1 >/dev/null 2>&1 || die "gate A warm-up"
 bench ref-conn get "$UP_PORT" -P -o C-bench1
 a0=$(associations "$T/gate-a.log"); ma0=$(from_mef "$T/gate-a.log")

@@ -2,8 +2,8 @@
 #
 # Usage: sh bench/quick.sh BUILD_DIR. Makes a private temp dir with a config on free
 # ports and a KEK, starts one mefd (only that PID is ever stopped), registers a Target
-# and two Enrolees, and runs bench_quick: bootstrap (-c 4 -t 5) with Enrolee bench1
-# and fetch (-c 4 -t 5) of a KeId of Enrolee bench2. A separate Enrolee for the fetch
+# and two Enrolees, and runs bench_loadgen: bootstrap (-c 4 -d 5) with Enrolee bench1
+# and fetch (-c 4 -d 5) of a KeId of Enrolee bench2. A separate Enrolee for the fetch
 # because every bootstrap of an Enrolee may drop its oldest Ke. Then, unless
 # BENCH_REF=0, a bare TLS-PSK handshake rate against openssl s_server as a reference.
 # Not part of make test. Environment: BENCH_CLIENTS, BENCH_SECONDS, MEF_KEEP=1,
@@ -16,7 +16,7 @@ CLIENTS=${BENCH_CLIENTS:-4}
 SECONDS_=${BENCH_SECONDS:-5}
 FQDN=mef.example.com
 . "$(dirname "$0")/bench_lib.sh"
-bench_begin quick.sh mefd mefctl mef-enrol bench_quick
+bench_begin quick.sh mefd mefctl mef-enrol bench_loadgen
 
 set -- $("$FREEPORT" 3)
 BOOT_PORT=${1:-}
@@ -66,14 +66,14 @@ out=$("$BUILD/mef-enrol" --mef "127.0.0.1:$BOOT_PORT" --fqdn "$FQDN" \
 KEYID=$(printf '%s\n' "$out" | sed -n 's/.*"KeId" *: *"\([^"]*\)".*/\1/p')
 [ -n "$KEYID" ] || die "no KeId in: $out"
 
-"$BUILD/bench_quick" bootstrap -a "127.0.0.1:$BOOT_PORT" -c "$CLIENTS" \
-    -t "$SECONDS_" -i bench1 -k "$KPM1" || die "bench bootstrap"
+"$BUILD/bench_loadgen" bootstrap -a "127.0.0.1:$BOOT_PORT" -c "$CLIENTS" \
+    -d "$SECONDS_" -i bench1 -k "$KPM1" || die "bench bootstrap"
 # mefd's CPU time (user + system, clock ticks) around the fetch run: CPU per
 # fetch holds still on a loaded machine where the rate does not.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$MEFD_PID/stat"; }
 c0=$(cpu_ticks)
-"$BUILD/bench_quick" fetch -a "127.0.0.1:$TARGET_PORT" -c "$CLIENTS" \
-    -t "$SECONDS_" -i in-cse-1 -k "$PSK" -o /in-cse-1 -e "$KEYID" \
+"$BUILD/bench_loadgen" fetch -a "127.0.0.1:$TARGET_PORT" -c "$CLIENTS" \
+    -d "$SECONDS_" -i in-cse-1 -k "$PSK" -o /in-cse-1 -e "$KEYID" \
     >"$T/fetch.out" || die "bench fetch"
 c1=$(cpu_ticks)
 cat "$T/fetch.out"
@@ -96,6 +96,6 @@ until listening "$REF_PORT"; do
 	[ $i -lt 50 ] || { echo "quick.sh: s_server did not listen" >&2; exit 0; }
 	sleep 0.1
 done
-"$BUILD/bench_quick" ref-handshake -a "127.0.0.1:$REF_PORT" -c "$CLIENTS" \
-    -t "$SECONDS_" -i bench1 -k "$KPM1" || echo "quick.sh: reference failed" >&2
+"$BUILD/bench_loadgen" ref-handshake -a "127.0.0.1:$REF_PORT" -c "$CLIENTS" \
+    -d "$SECONDS_" -i bench1 -k "$KPM1" || echo "quick.sh: reference failed" >&2
 exit 0

@@ -1,5 +1,5 @@
 /*
- * bench_keys.c -- a KeId file for bench_quick's rotation.
+ * lg_lines.c -- a file of lines for bench_loadgen (KeIds, credentials).
  *
  * The whole file is read into one buffer and split in place, so the list costs
  * one allocation for the text and one for the pointers, however long it is.
@@ -9,25 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_keys.h"
+#include "lg_lines.h"
 
 static char	*read_all(const char *path, size_t *plen);
 
-/* see bench_keys.h */
+/* see lg_lines.h */
 int
-bench_keys_load(const char *path, struct bench_keys *pk)
+lg_lines_load(const char *path, struct lg_lines *pl)
 {
 	char	*text, *p, *nl;
 	size_t	 len, n = 0, cap = 0;
 
-	memset(pk, 0, sizeof(*pk));
+	memset(pl, 0, sizeof(*pl));
 	text = read_all(path, &len);
 	if (text == NULL)
 		return -1;
 	for (p = text; p < text + len; p++)
 		cap += *p == '\n';
-	pk->ids = calloc(cap + 1, sizeof(*pk->ids));
-	if (pk->ids == NULL) {
+	pl->v = calloc(cap + 1, sizeof(*pl->v));
+	if (pl->v == NULL) {
 		free(text);
 		return -1;
 	}
@@ -39,24 +39,24 @@ bench_keys_load(const char *path, struct bench_keys *pk)
 		if (nl > p && nl[-1] == '\r')
 			nl[-1] = '\0';
 		if (*p != '\0')
-			pk->ids[n++] = p;
+			pl->v[n++] = p;
 	}
-	pk->text = text;
-	pk->n = n;
+	pl->text = text;
+	pl->n = n;
 	if (n > 0)
 		return 0;
-	fprintf(stderr, "bench_quick: no KeId in %s\n", path);
-	bench_keys_free(pk);
+	fprintf(stderr, "bench_loadgen: no line in %s\n", path);
+	lg_lines_free(pl);
 	return -1;
 }
 
-/* see bench_keys.h */
+/* see lg_lines.h */
 void
-bench_keys_free(struct bench_keys *pk)
+lg_lines_free(struct lg_lines *pl)
 {
-	free(pk->ids);
-	free(pk->text);
-	memset(pk, 0, sizeof(*pk));
+	free(pl->v);
+	free(pl->text);
+	memset(pl, 0, sizeof(*pl));
 }
 
 /* The file's bytes, NUL-terminated; NULL with the reason on stderr. */
@@ -69,17 +69,18 @@ read_all(const char *path, size_t *plen)
 
 	fp = fopen(path, "r");
 	if (fp == NULL) {
-		fprintf(stderr, "bench_quick: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "bench_loadgen: %s: %s\n", path,
+		    strerror(errno));
 		return NULL;
 	}
 	do {
 		if (cap - len < 4096) {
 			cap = cap != 0 ? 2 * cap : 65536;
-			nbuf = cap <= BENCH_KEYS_FILE_MAX + 1 ?
+			nbuf = cap <= LG_LINES_FILE_MAX + 1 ?
 			    realloc(buf, cap) : NULL;
 			if (nbuf == NULL) {
-				fprintf(stderr, "bench_quick: %s: too large\n",
-				    path);
+				fprintf(stderr, "bench_loadgen: %s: too "
+				    "large\n", path);
 				free(buf);
 				fclose(fp);
 				return NULL;
