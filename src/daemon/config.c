@@ -20,6 +20,12 @@ static int	dburl_ok(const char *value, size_t len);
 /* URL schemes a store backend exists for (store.c dispatches on them). */
 static const char *const db_schemes[] = { "sqlite:" };
 
+static const char *const sandbox_choices[] = { "yes", "no", "trap", NULL };
+
+static const struct ini_type sandbox = {
+	.kind = INI_CHOICE, .choices = sandbox_choices,
+};
+
 static const struct ini_type dburl = {
 	.kind = INI_TEXT, .ok = dburl_ok, .why = "not sqlite:<path>",
 };
@@ -67,10 +73,13 @@ static const struct ini_directive directives[] = {
 	    F(header_max) },
 	{ "limits", "body_max", &ini_uint, 0, 64, 1048576, "4096",
 	    F(body_max) },
+	{ "process", "user", &ini_str, 0, 0, 0, NULL, F(user) },
+	{ "process", "group", &ini_str, 0, 0, 0, NULL, F(group) },
+	{ "process", "sandbox", &sandbox, 0, 0, 0, "yes", F(sandbox) },
 };
 
 static const char *const sections[] = {
-	"mef", "database", "bootstrap", "target", "limits",
+	"mef", "database", "bootstrap", "target", "limits", "process",
 };
 
 static const struct ini_rule rules[] = {
@@ -79,6 +88,7 @@ static const struct ini_rule rules[] = {
 	{ INI_NEEDS, "bootstrap", "listen_cert", "cert", "key", NULL },
 	{ INI_NEEDS, "bootstrap", "cert", "listen_cert", NULL, NULL },
 	{ INI_NEEDS, "target", "client_ca", "cert", "key", NULL },
+	{ INI_NEEDS, "process", "group", "user", NULL, NULL },
 };
 
 static const struct ini_schema schema = {

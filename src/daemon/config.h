@@ -50,6 +50,11 @@ struct mef_config {
 	unsigned	idle_timeout_ms;
 	unsigned	header_max;			/* bytes of request head */
 	unsigned	body_max;			/* bytes of request body */
+
+	/* [process] */
+	char		user[64];			/* drop to; "" = stay */
+	char		group[64];			/* "" = the user's */
+	char		sandbox[8];			/* yes|no|trap */
 };
 
 /* Fills *cfg with the defaults of every directive. */
