@@ -64,13 +64,17 @@ close_except(const int *keep, size_t n)
 	(void)close_range(lo, ~0U, 0);
 }
 
-/* In a child just forked: die with the parent, even if it is already gone. */
+/*
+ * In a child just forked: die with the parent, even if it is already gone; take a
+ * name ps(1) and the tests can tell apart (threads inherit it).
+ */
 static void
-child_setup(const struct proc *p)
+child_setup(const struct proc *p, const char *name)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
 	    getppid() != p->parent)
 		_exit(1);
+	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 /* Loads everything OpenSSL loads lazily, so the filter need not allow it. */
@@ -290,7 +294,7 @@ proc_run(const struct mef_config *cfg)
 		return 1;
 	}
 	if (keyd == 0) {
-		child_setup(&p);
+		child_setup(&p, "mefd-kek");
 		close_all(p.cli, p.nchan);
 		exit(keyd_main(&p));
 	}
@@ -304,7 +308,7 @@ proc_run(const struct mef_config *cfg)
 	}
 	net = fork();
 	if (net == 0) {
-		child_setup(&p);
+		child_setup(&p, "mefd-net");
 		exit(net_main(&p, kek));
 	}
 	if (net == -1)
