@@ -201,18 +201,28 @@ add_list(scmp_filter_ctx ctx, const char *const *names)
 static enum mef_err
 add_net_rules(scmp_filter_ctx ctx)
 {
-	int	rc = 0;
+	/* Spelled out: SCMP_A0() leaves a field to the compiler's care. */
+	const struct scmp_arg_cmp	thread = { .arg = 0,
+					    .op = SCMP_CMP_MASKED_EQ,
+					    .datum_a = CLONE_THREAD,
+					    .datum_b = CLONE_THREAD };
+	const struct scmp_arg_cmp	fionread = { .arg = 1,
+					    .op = SCMP_CMP_EQ,
+					    .datum_a = FIONREAD, .datum_b = 0 };
+	int				rc = 0;
 
 #ifndef SANDBOX_SANITIZER
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	    &thread);
+#else
+	(void)thread;
 #endif
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 		    SCMP_SYS(clone3), 0);
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
+		    1, &fionread);
 	return rc == 0 ? add_list(ctx, net_calls) : MEF_E_IO;
 }
 
