@@ -64,17 +64,40 @@ close_except(const int *keep, size_t n)
 	(void)close_range(lo, ~0U, 0);
 }
 
-/*
- * In a child just forked: die with the parent, even if it is already gone; take a
- * name ps(1) and the tests can tell apart (threads inherit it).
- */
+/* Die with the parent, even if it is already gone. */
 static void
-child_setup(const struct proc *p, const char *name)
+die_with_parent(const struct proc *p)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
 	    getppid() != p->parent)
 		_exit(1);
+}
+
+/*
+ * In a child just forked: die with the parent; take a name ps(1) and the tests can
+ * tell apart (threads inherit it).
+ */
+static void
+child_setup(const struct proc *p, const char *name)
+{
+	die_with_parent(p);
 	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+/*
+ * Gives up root and installs the filter. The kernel clears the parent-death signal
+ * on a uid change, so it is set again in between.
+ */
+static enum mef_err
+child_confine(const struct proc *p, enum sandbox_role role, const char *who)
+{
+	enum mef_err	rc;
+
+	rc = sandbox_drop(&p->user, who);
+	if (rc != MEF_OK)
+		return rc;
+	die_with_parent(p);
+	return sandbox_install(role, p->mode);
 }
 
 /* Loads everything OpenSSL loads lazily, so the filter need not allow it. */
@@ -110,8 +133,7 @@ keyd_main(struct proc *p)
 		return 1;
 	}
 	if (warm_up(kek) != MEF_OK ||
-	    sandbox_drop(&p->user, "kek process") != MEF_OK ||
-	    sandbox_install(SANDBOX_KEYD, p->mode) != MEF_OK)
+	    child_confine(p, SANDBOX_KEYD, "kek process") != MEF_OK)
 		goto out;
 	rc = keyd_serve(kek, p->srv, p->nchan);
 out:
@@ -136,8 +158,7 @@ net_main(struct proc *p, struct wrap_kek *kek)
 		goto out;
 	}
 	/* Bound and opened as root; nothing after this needs root. */
-	if (sandbox_drop(&p->user, "network process") != MEF_OK ||
-	    sandbox_install(SANDBOX_NET, p->mode) != MEF_OK)
+	if (child_confine(p, SANDBOX_NET, "network process") != MEF_OK)
 		goto out;
 	if (mefd_start(&d, err, sizeof(err)) != MEF_OK) {
 		log_warnx("%s", err);

@@ -62,7 +62,8 @@ static const char *const net_calls[] = {
 #ifdef SANDBOX_SANITIZER
 /* Sanitizer runtimes only (never in a release build). */
 static const char *const sanitizer_calls[] = {
-	"clone", "ptrace", "prctl", "wait4", "waitid", "getdents64", "open",
+	"clone", "ptrace", "prctl", "wait4", "waitid", "getdents", "getdents64",
+	"open",
 	"openat", "readlink", "readlinkat", "sigaltstack", "rt_sigaction",
 	"sched_yield", "kill", "tgkill", "pipe2", "getppid", "set_robust_list",
 	"rseq", "sched_getaffinity", "process_vm_readv", "fcntl", "unlink",

@@ -111,6 +111,20 @@ check "network process killed: log line" grep -q 'network process was killed by 
 expect_eq "network process killed: the KEK process ended" \
     "$(kill -0 "$KEYD" 2>/dev/null || echo gone)" gone
 
+# mefd itself killed (kill -9, as test_crash.sh does): its children go with it,
+# although their uid changed (which clears the parent-death signal; mefd sets it
+# again).
+mef_start
+NET=$(child mefd-net); KEYD=$(child mefd-kek)
+kill -KILL "$MEFD_PID"
+mef_stop
+i=0
+while { kill -0 "$NET" 2>/dev/null || kill -0 "$KEYD" 2>/dev/null; } && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+expect_eq "mefd killed: both children gone" \
+    "$(kill -0 "$KEYD" 2>/dev/null || kill -0 "$NET" 2>/dev/null || echo gone)" gone
+
 # Started as a user other than root: no drop (a log note), still two children
 # under seccomp.
 U=$(mktemp -d "${TMPDIR:-/tmp}/mef-nr.XXXXXX")
