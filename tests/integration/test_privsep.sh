@@ -144,4 +144,13 @@ mef_stop
 expect_eq "non-root: SIGTERM exit 0" "$MEFD_STATUS" 0
 rm -rf "$U"
 
+# An unknown user: refused by mefd -n and at start, before anything is forked.
+sed -e 's/^user = .*//; s/^\[process\]$/[process]\nuser = no-such-user-mef/' \
+    "$T/mefd.conf" >"$T/bad.conf"
+out=$("$MEF_BUILD/mefd" -n -c "$T/bad.conf" 2>&1)
+expect_match "mefd -n: unknown user refused" "$out" 'user no-such-user-mef: no such user'
+"$MEF_BUILD/mefd" -c "$T/bad.conf" >"$T/bad.log" 2>&1
+expect_eq "unknown user: mefd exits 1" "$?" 1
+check "unknown user: log line" grep -q 'no such user' "$T/bad.log"
+
 mef_finish

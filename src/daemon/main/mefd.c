@@ -15,6 +15,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/proc.h"
+#include "daemon/sandbox.h"
 #include "util/log.h"
 #include "util/signals.h"
 
@@ -30,6 +31,7 @@ main(int argc, char *argv[])
 {
 	static struct mefd	 d;
 	static struct mef_config cfg;
+	struct sandbox_user	 user;
 	const char		*conf = NULL;
 	char			 err[1024];
 	sigset_t		 set;
@@ -70,7 +72,9 @@ main(int argc, char *argv[])
 
 	if (!check)
 		return proc_run(&cfg);
-	if (mefd_init(&d, &cfg, NULL, 1, err, sizeof(err)) == MEF_OK) {
+	if (sandbox_user_lookup(cfg.user, cfg.group, &user, err,
+	    sizeof(err)) == MEF_OK &&
+	    mefd_init(&d, &cfg, NULL, 1, err, sizeof(err)) == MEF_OK) {
 		mefd_free(&d);
 		printf("mefd: configuration OK\n");
 		return 0;
