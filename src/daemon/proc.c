@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,28 @@ close_except(const int *keep, size_t n)
 		lo = k + 1;
 	}
 	(void)close_range(lo, ~0U, 0);
+}
+
+/*
+ * Makes sure descriptors 0, 1 and 2 are open (on /dev/null if they were not), so no
+ * channel can land on them and receive what is meant for stderr.
+ */
+static int
+stdio_guard(void)
+{
+	int	fd;
+
+	for (;;) {
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd == -1)
+			return -1;
+		if (fd > 2) {
+			close(fd);
+			return 0;
+		}
+		/* A descriptor below 3 was free: keep it, without CLOEXEC. */
+		(void)fcntl(fd, F_SETFD, 0);
+	}
 }
 
 /* Die with the parent, even if it is already gone. */
@@ -307,7 +330,7 @@ proc_run(const struct mef_config *cfg)
 		log_warnx("%s", err);
 		return 1;
 	}
-	if (make_channels(&p) == -1)
+	if (stdio_guard() == -1 || make_channels(&p) == -1)
 		return 1;
 	keyd = fork();
 	if (keyd == -1) {
