@@ -6,7 +6,18 @@
 MEF_LOG_LEVEL=debug
 mef_setup
 NOBODY_UID=$(id -u nobody)
+
+# started N LOG: waits (at most 10 s) for the Nth "started" line in LOG: the
+# listeners are bound before the drop and the filter, the line comes after both.
+started() {
+	i=0
+	while [ "$(grep -c 'info: started' "$2")" -lt "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
 mef_start
+started 1 "$T/mefd.log"
 
 # child NAME: the PID of mefd's child with that name (from /proc, by parent PID).
 child() {
@@ -93,6 +104,7 @@ wait_exit() {
 
 # The KEK process killed: mefd stops cleanly, says why, exits non-zero.
 mef_start
+started 2 "$T/mefd.log"
 KEYD=$(child mefd-kek); NET=$(child mefd-net)
 kill -KILL "$KEYD"
 wait_exit
@@ -103,6 +115,7 @@ check_fails "KEK process killed: nothing listens" port_listening "$BOOT_PORT"
 
 # The network process killed: same.
 mef_start
+started 3 "$T/mefd.log"
 NET=$(child mefd-net); KEYD=$(child mefd-kek)
 kill -KILL "$NET"
 wait_exit
@@ -115,6 +128,7 @@ expect_eq "network process killed: the KEK process ended" \
 # although their uid changed (which clears the parent-death signal; mefd sets it
 # again).
 mef_start
+started 4 "$T/mefd.log"
 NET=$(child mefd-net); KEYD=$(child mefd-kek)
 kill -KILL "$MEFD_PID"
 mef_stop
@@ -137,6 +151,7 @@ MEFD_PID=$!
 i=0
 while ! port_listening "$TARGET_PORT" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "non-root: listening" port_listening "$TARGET_PORT"
+started 1 "$U/mefd.log"
 check "non-root: the drop is skipped with a note" grep -q 'not running as root: staying uid' "$U/mefd.log"
 expect_eq "non-root: network process filtered" "$(field "$(child mefd-net)" Seccomp)" 2
 expect_eq "non-root: KEK process filtered" "$(field "$(child mefd-kek)" Seccomp)" 2
