@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev openssl libevent-dev libhttp-parser-dev libsqlite3-dev sqlite3
 libjansson-dev libxml2-dev libcbor-dev libunistring-dev libinih-dev
-libcmocka-dev gnutls-bin curl xxd procps jq iproute2"
+libseccomp-dev libcmocka-dev gnutls-bin curl xxd procps jq iproute2"
 
 missing=""
 for p in $PKGS; do

@@ -112,6 +112,11 @@ listen = $TGT
 [audit]
 file = $DEMO/audit.log
 EOF
+# As root, the demo's KEK process and network process run as nobody (mefd.8,
+# PROCESSES), under their seccomp filters as always.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	printf '\n[process]\nuser = nobody\n' >>"$CONF.tmp"
+fi
 mv "$CONF.tmp" "$CONF"
 make_cert mef "$FQDN"
 

@@ -31,12 +31,32 @@
 #define WRAP_TAG_LEN		16
 #define WRAP_KEK_HEX_LEN	(2 * WRAP_KEK_LEN)
 
-struct wrap_kek {
+_Static_assert(MAC_LEN == WRAP_DERIVED_LEN, "derived keys are HMAC outputs");
+
+/* The KEK held in this process. */
+struct wrap_local {
+	struct wrap_kek		 base;		/* first: the generic part */
 	struct mef_secret	*key;
 	EVP_CIPHER		*cipher;	/* fetched once per KEK */
 };
 
-static enum mef_err	gcm_run(const struct wrap_kek *kek, int enc,
+static enum mef_err	local_seal(struct wrap_kek *, const char *,
+			    const struct mef_secret *, unsigned char *, size_t,
+			    size_t *);
+static enum mef_err	local_open(struct wrap_kek *, const char *,
+			    const unsigned char *, size_t, struct mef_secret **);
+static enum mef_err	local_derive(struct wrap_kek *, const char *,
+			    struct mef_secret **);
+static void		local_free(struct wrap_kek *);
+
+static const struct wrap_kek_ops local_ops = {
+	.seal = local_seal,
+	.open = local_open,
+	.derive = local_derive,
+	.free = local_free,
+};
+
+static enum mef_err	gcm_run(const struct wrap_local *kek, int enc,
 			    const unsigned char *nonce, const char *aad,
 			    const unsigned char *in, size_t len,
 			    unsigned char *out, unsigned char *tag);
@@ -51,8 +71,9 @@ enum mef_err
 wrap_kek_from_bytes(const unsigned char *kek, size_t len,
     struct wrap_kek **pkek)
 {
-	struct wrap_kek	*k = NULL;
-	enum mef_err	 rc;
+	struct wrap_local	*k = NULL;
+	struct wrap_kek		*base = NULL;
+	enum mef_err		 rc;
 
 	if (kek == NULL || len != WRAP_KEK_LEN || pkek == NULL)
 		return MEF_E_INVAL;
@@ -61,6 +82,8 @@ wrap_kek_from_bytes(const unsigned char *kek, size_t len,
 		rc = MEF_E_NOMEM;
 		goto out;
 	}
+	k->base.ops = &local_ops;
+	base = &k->base;
 	rc = mef_secret_new(kek, len, &k->key);
 	if (rc != MEF_OK)
 		goto out;
@@ -69,9 +92,9 @@ wrap_kek_from_bytes(const unsigned char *kek, size_t len,
 		rc = ossl_fail("fetch AES-256-GCM");
 out:
 	if (rc == MEF_OK)
-		*pkek = k;
-	else
-		wrap_kek_free(&k);
+		*pkek = base;
+	else if (base != NULL)
+		wrap_kek_free(&base);
 	return rc;
 }
 
@@ -180,30 +203,57 @@ out:
 void
 wrap_kek_free(struct wrap_kek **pkek)
 {
-	struct wrap_kek	*k;
-
 	if (pkek == NULL || *pkek == NULL)
 		return;
-	k = *pkek;
-	mef_secret_free(&k->key);
-	EVP_CIPHER_free(k->cipher);
-	free(k);
+	(*pkek)->ops->free(*pkek);
 	*pkek = NULL;
 }
 
 /* see wrap.h */
 enum mef_err
-wrap_kek_derive(const struct wrap_kek *kek, const char *label,
+wrap_seal(struct wrap_kek *kek, const char *aad,
+    const struct mef_secret *plain, unsigned char *out, size_t outsz,
+    size_t *pout_len)
+{
+	if (kek == NULL || aad == NULL || plain == NULL || out == NULL ||
+	    pout_len == NULL)
+		return MEF_E_INVAL;
+	return kek->ops->seal(kek, aad, plain, out, outsz, pout_len);
+}
+
+/* see wrap.h */
+enum mef_err
+wrap_open(struct wrap_kek *kek, const char *aad,
+    const unsigned char *blob, size_t blob_len, struct mef_secret **pplain)
+{
+	if (kek == NULL || aad == NULL || blob == NULL || pplain == NULL)
+		return MEF_E_INVAL;
+	return kek->ops->open(kek, aad, blob, blob_len, pplain);
+}
+
+/* see wrap.h */
+enum mef_err
+wrap_kek_derive(struct wrap_kek *kek, const char *label,
+    struct mef_secret **pkey)
+{
+	if (kek == NULL || label == NULL || pkey == NULL ||
+	    strlen(label) > WRAP_LABEL_MAX)
+		return MEF_E_INVAL;
+	return kek->ops->derive(kek, label, pkey);
+}
+
+/* HMAC-SHA-256(KEK, "mef-kek-derive:" || label): never a wrapping key. */
+static enum mef_err
+local_derive(struct wrap_kek *base, const char *label,
     struct mef_secret **pkey)
 {
 	static const char	 prefix[] = "mef-kek-derive:";
+	struct wrap_local	*k = (struct wrap_local *)base;
 	struct mac		*m = NULL;
 	struct mef_secret	*key = NULL;
 	enum mef_err		 rc;
 
-	if (kek == NULL || label == NULL || pkey == NULL)
-		return MEF_E_INVAL;
-	rc = mac_new(kek->key, &m);
+	rc = mac_new(k->key, &m);
 	if (rc == MEF_OK)
 		rc = mef_secret_alloc(MAC_LEN, &key);
 	if (rc == MEF_OK)
@@ -217,19 +267,26 @@ wrap_kek_derive(const struct wrap_kek *kek, const char *label,
 	return rc;
 }
 
-/* see wrap.h */
-enum mef_err
-wrap_seal(const struct wrap_kek *kek, const char *aad,
+static void
+local_free(struct wrap_kek *base)
+{
+	struct wrap_local	*k = (struct wrap_local *)base;
+
+	mef_secret_free(&k->key);
+	EVP_CIPHER_free(k->cipher);
+	free(k);
+}
+
+static enum mef_err
+local_seal(struct wrap_kek *base, const char *aad,
     const struct mef_secret *plain, unsigned char *out, size_t outsz,
     size_t *pout_len)
 {
-	unsigned char	*nonce, *ct;
-	size_t		 len;
-	enum mef_err	 rc;
+	struct wrap_local	*kek = (struct wrap_local *)base;
+	unsigned char		*nonce, *ct;
+	size_t			 len;
+	enum mef_err		 rc;
 
-	if (kek == NULL || aad == NULL || plain == NULL || out == NULL ||
-	    pout_len == NULL)
-		return MEF_E_INVAL;
 	len = mef_secret_len(plain);
 	if (outsz < WRAP_OVERHEAD + len)
 		return MEF_E_INVAL;
@@ -247,19 +304,17 @@ wrap_seal(const struct wrap_kek *kek, const char *aad,
 	return rc;
 }
 
-/* see wrap.h */
-enum mef_err
-wrap_open(const struct wrap_kek *kek, const char *aad,
+static enum mef_err
+local_open(struct wrap_kek *base, const char *aad,
     const unsigned char *blob, size_t blob_len, struct mef_secret **pplain)
 {
+	struct wrap_local	*kek = (struct wrap_local *)base;
 	struct mef_secret	*plain = NULL;
 	unsigned char		 tag[WRAP_TAG_LEN];
 	const unsigned char	*nonce, *ct;
 	size_t			 len;
 	enum mef_err		 rc;
 
-	if (kek == NULL || aad == NULL || blob == NULL || pplain == NULL)
-		return MEF_E_INVAL;
 	/* A malformed blob is one that does not verify. */
 	if (blob_len <= WRAP_OVERHEAD || blob_len > WRAP_BLOB_MAX ||
 	    blob[0] != WRAP_VERSION)
@@ -286,7 +341,7 @@ wrap_open(const struct wrap_kek *kek, const char *aad,
  * cannot drift apart in what they authenticate.
  */
 static enum mef_err
-gcm_run(const struct wrap_kek *kek, int enc, const unsigned char *nonce,
+gcm_run(const struct wrap_local *kek, int enc, const unsigned char *nonce,
     const char *aad, const unsigned char *in, size_t len, unsigned char *out,
     unsigned char *tag)
 {

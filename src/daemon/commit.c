@@ -80,16 +80,21 @@ enum mef_err
 commit_start(const struct commit_cfg *cfg, struct commit **pcm)
 {
 	struct commit	*cm;
+	struct store	*st = cfg->store;
 	enum mef_err	 rc;
 
 	cm = calloc(1, sizeof(*cm));
-	if (cm == NULL)
+	if (cm == NULL) {
+		store_close(&st);
 		return MEF_E_NOMEM;
+	}
 	cm->cfg = *cfg;
+	cm->cfg.store = NULL;
 	if (cm->cfg.batch_max == 0)
 		cm->cfg.batch_max = 1;
 	workq_init(&cm->queue);
-	rc = store_open(cfg->db_url, cfg->kek, &cm->store);
+	cm->store = st;
+	rc = st != NULL ? MEF_OK : store_open(cfg->db_url, cfg->kek, &cm->store);
 	if (rc != MEF_OK)
 		goto out;
 	if (pthread_create(&cm->thread, NULL, commit_main, cm) != 0) {

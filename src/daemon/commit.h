@@ -31,12 +31,17 @@ struct commit;
 struct commit_cfg {
 	const char	*db_url;
 	struct wrap_kek	*kek;		/* borrowed */
+	struct store	*store;		/* opened already (taken over); NULL:
+					   commit_start() opens db_url */
 	unsigned	 batch_max;	/* rows per transaction */
 	unsigned	 delay_us;	/* wait this long for a batch to fill */
 	unsigned	 keep_per_enrolee;
 };
 
-/* Opens the commit thread's own store connection and starts the thread. */
+/*
+ * Opens the commit thread's own store connection (or takes cfg->store, even on
+ * failure) and starts the thread.
+ */
 enum mef_err	commit_start(const struct commit_cfg *cfg, struct commit **pcm);
 /*
  * Queues item (borrowed until its done_ev fires, which happens on the event base of

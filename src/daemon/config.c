@@ -20,6 +20,12 @@ static int	dburl_ok(const char *value, size_t len);
 /* URL schemes a store backend exists for (store.c dispatches on them). */
 static const char *const db_schemes[] = { "sqlite:" };
 
+static const char *const sandbox_choices[] = { "yes", "no", "trap", NULL };
+
+static const struct ini_type sandbox = {
+	.kind = INI_CHOICE, .choices = sandbox_choices,
+};
+
 static const struct ini_type dburl = {
 	.kind = INI_TEXT, .ok = dburl_ok, .why = "not sqlite:<path>",
 };
@@ -80,10 +86,14 @@ static const struct ini_directive directives[] = {
 	{ "audit", "file", &ini_str, 0, 0, 0, NULL, F(audit_file) },
 	{ "audit", "fsync_ms", &ini_uint, 0, 0, 60000, "1000",
 	    F(audit_fsync_ms) },
+	{ "process", "user", &ini_str, 0, 0, 0, NULL, F(user) },
+	{ "process", "group", &ini_str, 0, 0, 0, NULL, F(group) },
+	{ "process", "sandbox", &sandbox, 0, 0, 0, "yes", F(sandbox) },
 };
 
 static const char *const sections[] = {
 	"mef", "database", "bootstrap", "target", "limits", "audit",
+	"process",
 };
 
 static const struct ini_rule rules[] = {
@@ -92,6 +102,7 @@ static const struct ini_rule rules[] = {
 	{ INI_NEEDS, "bootstrap", "listen_cert", "cert", "key", NULL },
 	{ INI_NEEDS, "bootstrap", "cert", "listen_cert", NULL, NULL },
 	{ INI_NEEDS, "target", "client_ca", "cert", "key", NULL },
+	{ INI_NEEDS, "process", "group", "user", NULL, NULL },
 };
 
 static const struct ini_schema schema = {

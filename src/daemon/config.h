@@ -59,6 +59,11 @@ struct mef_config {
 	/* [audit] */
 	char		audit_file[PATH_MAX];		/* empty: no audit log */
 	unsigned	audit_fsync_ms;			/* 0: after every batch */
+
+	/* [process] */
+	char		user[64];			/* drop to; "" = stay */
+	char		group[64];			/* "" = the user's */
+	char		sandbox[8];			/* yes|no|trap */
 };
 
 /* Fills *cfg with the defaults of every directive. */

@@ -39,18 +39,21 @@ struct mefd {
 	struct commit		*commit;
 	struct audit		*audit;		/* NULL: no [audit] file */
 	struct backoff		*backoff;		/* bootstrap failures */
+	struct store		*commit_store;	/* until mefd_start() */
 	unsigned		 nworkers;
 	struct worker		*workers;
 };
 
 /*
  * Prepares everything that can fail on a bad configuration: KEK, store schema, TLS
- * contexts, listening sockets (not with check_only: a check must not bind next to a
- * running mefd, whose connections SO_REUSEPORT would then share). MEF_E_CONFIG with a
- * message in err.
+ * contexts, listening sockets and every store connection (not with check_only: a
+ * check must not bind next to a running mefd, whose connections SO_REUSEPORT would
+ * then share). kek: the KEK to use (taken over, even on failure), or NULL to load
+ * cfg->kek_file here. MEF_E_CONFIG with a message in err.
  */
 enum mef_err	mefd_init(struct mefd *d, const struct mef_config *cfg,
-		    int check_only, char *err, size_t errsz);
+		    struct wrap_kek *kek, int check_only, char *err,
+		    size_t errsz);
 /* Starts the commit thread and the workers; returns once they run. */
 enum mef_err	mefd_start(struct mefd *d, char *err, size_t errsz);
 /* Stops accepting, finishes confirmed work, joins the threads. */

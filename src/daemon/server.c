@@ -1,6 +1,10 @@
 /*
  * server.c -- assembling mefd: KEK, store schema, TLS contexts, workers, commit thread.
  *
+ * The same code runs in mefd's network process (with the remote KEK of keyd.h,
+ * between binding as root and the uid drop) and in `mefd -n` (with the KEK loaded
+ * here).
+ *
  * Everything that can fail on a bad configuration happens in mefd_init(), before any
  * thread starts, so `mefd -n` exercises the same checks as a real start. The store is
  * opened once here so its schema is created or migrated before the workers open their
@@ -79,8 +83,8 @@ init_backoff(struct mefd *d, char *err, size_t errsz)
 
 /* see daemon.h */
 enum mef_err
-mefd_init(struct mefd *d, const struct mef_config *cfg, int check_only,
-    char *err, size_t errsz)
+mefd_init(struct mefd *d, const struct mef_config *cfg, struct wrap_kek *kek,
+    int check_only, char *err, size_t errsz)
 {
 	struct store	*st = NULL;
 	enum mef_err	 rc;
@@ -89,13 +93,16 @@ mefd_init(struct mefd *d, const struct mef_config *cfg, int check_only,
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
+	d->kek = kek;
 	if (evthread_use_pthreads() != 0) {
 		snprintf(err, errsz, "libevent: no thread support");
 		return MEF_E_CONFIG;
 	}
-	rc = wrap_kek_load(cfg->kek_file, &d->kek, err, errsz);
-	if (rc != MEF_OK)
-		return rc;
+	if (d->kek == NULL) {
+		rc = wrap_kek_load(cfg->kek_file, &d->kek, err, errsz);
+		if (rc != MEF_OK)
+			return rc;
+	}
 	rc = store_open(cfg->db_url, d->kek, &st);
 	if (rc != MEF_OK) {
 		snprintf(err, errsz, "%s: cannot open store: %s", cfg->db_url,
@@ -125,7 +132,16 @@ mefd_init(struct mefd *d, const struct mef_config *cfg, int check_only,
 		if (rc != MEF_OK)
 			return rc;
 	}
-	return MEF_OK;
+	/*
+	 * The commit thread's connection too is opened here, so that every store
+	 * file is open before the network process gives up root (SQLite keeps its
+	 * database, WAL and shared-memory files open for the connection's life).
+	 */
+	rc = store_open(cfg->db_url, d->kek, &d->commit_store);
+	if (rc != MEF_OK)
+		snprintf(err, errsz, "%s: cannot open store: %s", cfg->db_url,
+		    mef_strerror(rc));
+	return rc;
 }
 
 /* see daemon.h */
@@ -139,6 +155,8 @@ mefd_start(struct mefd *d, char *err, size_t errsz)
 	memset(&cc, 0, sizeof(cc));
 	cc.db_url = d->cfg.db_url;
 	cc.kek = d->kek;
+	cc.store = d->commit_store;
+	d->commit_store = NULL;		/* the commit thread's now */
 	cc.batch_max = d->cfg.commit_batch_max;
 	cc.delay_us = d->cfg.commit_delay_us;
 	cc.keep_per_enrolee = d->cfg.keys_per_enrolee;
@@ -192,6 +210,7 @@ mefd_free(struct mefd *d)
 	tls_server_free(&d->boot_cert_tls);
 	tls_server_free(&d->target_tls);
 	audit_stop(&d->audit);		/* when never started */
+	store_close(&d->commit_store);
 	wrap_kek_free(&d->kek);
 	memset(d, 0, sizeof(*d));
 }

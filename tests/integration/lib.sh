@@ -65,11 +65,20 @@ listen = 127.0.0.1:$BOOT_PORT
 [target]
 listen = 127.0.0.1:$TARGET_PORT
 ${TARGET_EXTRA:-}
+[process]
+sandbox = ${MEF_SANDBOX:-yes}
+${MEF_USER:+user = $MEF_USER}
 [limits]
 handshake_timeout_ms = ${HANDSHAKE_MS:-5000}
 idle_timeout_ms = ${IDLE_MS:-5000}
 CONF
 }
+
+# As root, every test runs mefd's children as nobody (MEF_USER= to stay root);
+# MEF_SANDBOX=no (valgrind) or trap (report a refused system call) changes the filter.
+if [ "$(id -u)" -eq 0 ] && [ -z "${MEF_USER+set}" ]; then
+	MEF_USER=nobody
+fi
 
 mef_setup() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/mef-test.XXXXXX")

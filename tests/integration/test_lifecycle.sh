@@ -18,6 +18,12 @@ keyid() { enrol "$1" "$2" /in-cse-1 | jq -r .KeId; }
 # Wrong and unknown Kpm both fail the handshake.
 check_fails "wrong Kpm refused" enrol devA "$KB" /in-cse-1
 check_fails "unknown KpmId refused" enrol nobody "$KA" /in-cse-1
+# mefd logs the failure once it has seen the client give up, which may come
+# after the client has returned: wait for the line (at most 3 s).
+i=0
+while ! grep -q 'kpm_id=nobody' "$T/mefd.log" && [ $i -lt 30 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 expect_match "unknown identity logged as such" \
     "$(grep 'kpm_id=nobody' "$T/mefd.log" | head -1)" 'outcome=handshake-failed'
 

@@ -165,6 +165,9 @@ test_defaults(void **state)
 	assert_int_equal(f->cfg.idle_timeout_ms, 30000);
 	assert_int_equal(f->cfg.header_max, 8192);
 	assert_int_equal(f->cfg.body_max, 4096);
+	assert_string_equal(f->cfg.user, "");
+	assert_string_equal(f->cfg.group, "");
+	assert_string_equal(f->cfg.sandbox, "yes");
 
 	fp = open_memstream(&out, &outlen);
 	assert_non_null(fp);
@@ -219,6 +222,14 @@ test_errors(void **state)
 	    "listen: '127.0.0.1:0' not host:port");
 	expect_error(f, BASE "[limits]\nheader_max = 10\n", 10,
 	    "header_max: not an integer in [1024, 1048576]");
+	expect_error(f, BASE "[process]\nsandbox = maybe\n", 10,
+	    "sandbox: 'maybe' not one of yes, no, trap");
+	expect_error(f, BASE "[process]\nuser =\n", 10, "user: empty value");
+	assert_int_equal(load(f, BASE "[process]\nuser = nobody\n"
+	    "group = nogroup\nsandbox = trap\n"), MEF_OK);
+	assert_string_equal(f->cfg.user, "nobody");
+	assert_string_equal(f->cfg.group, "nogroup");
+	assert_string_equal(f->cfg.sandbox, "trap");
 }
 
 static void
@@ -272,6 +283,8 @@ test_required_and_pairs(void **state)
 	    "[target] cert and key must be given together");
 	expect_error(f, BASE "client_ca = /ca.pem\n", 9,
 	    "[target] client_ca needs cert and key");
+	expect_error(f, BASE "[process]\ngroup = nogroup\n", 10,
+	    "[process] group needs user");
 }
 
 static void

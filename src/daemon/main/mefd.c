@@ -1,9 +1,10 @@
 /*
  * mefd.c -- the MEF daemon's entry point: options, configuration, signals.
  *
- * The main thread only starts the others and waits for SIGTERM/SIGINT with sigwait():
- * those signals are blocked before any thread exists, so no worker is ever interrupted
- * by them and shutdown runs in one known place.
+ * `mefd -n` checks everything in this one process (with the KEK loaded locally);
+ * a real start hands over to proc.c, which forks the KEK process and the network
+ * process and supervises them. SIGTERM/SIGINT are blocked before any fork or
+ * thread, so every process inherits the mask and takes them only with sigwait().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 
 #include "daemon/config.h"
 #include "daemon/daemon.h"
+#include "daemon/proc.h"
+#include "daemon/sandbox.h"
 #include "util/log.h"
 #include "util/signals.h"
 
@@ -28,10 +31,11 @@ main(int argc, char *argv[])
 {
 	static struct mefd	 d;
 	static struct mef_config cfg;
+	struct sandbox_user	 user;
 	const char		*conf = NULL;
 	char			 err[1024];
 	sigset_t		 set;
-	int			 ch, check = 0, verbose = 0, sig, level;
+	int			 ch, check = 0, verbose = 0, level;
 
 	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
 		switch (ch) {
@@ -66,30 +70,16 @@ main(int argc, char *argv[])
 
 	signals_block(&set);
 
-	if (check && mefd_init(&d, &cfg, 1, err, sizeof(err)) == MEF_OK) {
+	if (!check)
+		return proc_run(&cfg);
+	if (sandbox_user_lookup(cfg.user, cfg.group, &user, err,
+	    sizeof(err)) == MEF_OK &&
+	    mefd_init(&d, &cfg, NULL, 1, err, sizeof(err)) == MEF_OK) {
 		mefd_free(&d);
 		printf("mefd: configuration OK\n");
 		return 0;
 	}
-	if (check) {
-		fprintf(stderr, "mefd: %s\n", err);
-		mefd_free(&d);
-		return 1;
-	}
-	if (mefd_init(&d, &cfg, 0, err, sizeof(err)) != MEF_OK ||
-	    mefd_start(&d, err, sizeof(err)) != MEF_OK) {
-		log_warnx("%s", err);
-		mefd_stop(&d);
-		mefd_free(&d);
-		return 1;
-	}
-	log_info("started fqdn=%s bootstrap=%s target=%s workers=%u version=%s",
-	    cfg.fqdn, cfg.boot_listen, cfg.target_listen, d.nworkers,
-	    MEF_VERSION);
-	sig = signals_wait(&set);
-	log_info("signal %d: shutting down", sig);
-	mefd_stop(&d);
+	fprintf(stderr, "mefd: %s\n", err);
 	mefd_free(&d);
-	log_info("stopped");
-	return 0;
+	return 1;
 }
