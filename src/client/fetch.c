@@ -299,8 +299,9 @@ connect_mef(const struct mef_fetch_cfg *cfg, const char *fqdn,
 	tcfg.port = cfg->port;
 	tcfg.sni = fqdn;
 	tcfg.timeout_ms = cfg->timeout_ms;
-	tcfg.tls_version = cfg->tls_version == MEF_FETCH_TLS12 ? TLS_CLIENT_TLS12 :
-	    cfg->tls_version == MEF_FETCH_TLS13 ? TLS_CLIENT_TLS13 : 0;
+	tcfg.tls_version = cfg->tls_version == MEF_FETCH_TLS12 ?
+	    TLS_CLIENT_TLS12 : cfg->tls_version == MEF_FETCH_TLS13 ?
+	    TLS_CLIENT_TLS13 : 0;
 	if (cfg->psk_id != NULL) {
 		rc = mef_secret_new(cfg->psk, cfg->psk_len, &psk);
 		if (rc != MEF_OK)

@@ -68,9 +68,10 @@ mef_target_ssl_ctx_setup(struct mef_target *t, SSL_CTX *ctx)
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	/*
-	 * OpenSSL takes a TLS 1.3 external PSK for a resumption, which it refuses
-	 * (internal_error) without a session id context when the server verifies
-	 * client certificates. Nothing is cached: this only names the sessions.
+	 * OpenSSL takes a TLS 1.3 external PSK for a resumption, which it
+	 * refuses (internal_error) without a session id context when the server
+	 * verifies client certificates. Nothing is cached: this only names the
+	 * sessions.
 	 */
 	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"mef",
 	    3) != 1) {
@@ -147,7 +148,8 @@ psk_used(const SSL *ssl)
 	if (SSL_version(ssl) >= TLS1_3_VERSION)
 		return SSL_session_reused(ssl) == 1;
 	cipher = SSL_get_current_cipher(ssl);
-	return cipher != NULL && SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk;
+	return cipher != NULL &&
+	    SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk;
 }
 
 static const struct binding *

@@ -64,10 +64,11 @@ log_session_error(struct conn *c)
 }
 
 /*
- * A Target's handshake completed: it is authenticated by the PSK if the handshake
- * used one, else by its certificate. A TLS 1.3 PSK identity that was looked up but
- * not used (a wrong suite, a certificate handshake instead) authenticates nothing.
- * Returns 0 (logged) for a client with neither; the caller closes it.
+ * A Target's handshake completed: it is authenticated by the PSK if the
+ * handshake used one, else by its certificate. A TLS 1.3 PSK identity that was
+ * looked up but not used (a wrong suite, a certificate handshake instead)
+ * authenticates nothing. Returns 0 (logged) for a client with neither; the
+ * caller closes it.
  */
 static int
 target_authenticated(struct conn *c)

@@ -39,7 +39,7 @@ fetch_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	rc = store_target_by_psk_id(c->worker->store, identity, &c->target, ppsk);
 	if (rc == MEF_E_INVAL)
 		rc = MEF_E_NOTFOUND;
-	/* A candidate only: a TLS 1.3 handshake may still go on without the PSK. */
+	/* A candidate only: a TLS 1.3 handshake may go on without the PSK. */
 	c->target_psk = rc == MEF_OK;
 	c->target_known = c->target_psk;
 	if (rc != MEF_OK && rc != MEF_E_NOTFOUND)

@@ -46,7 +46,8 @@
 #define TLS_CLIENT_CHUNK	4096	/* ciphertext moved per step */
 
 /* TLS 1.3 with a PSK: the suites whose hash (SHA-256) the external PSK has. */
-#define TLS_CLIENT_PSK13_SUITES	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
+#define TLS_CLIENT_PSK13_SUITES						\
+	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
 /* TLS_AES_128_GCM_SHA256: the suite of the external PSK session. */
 static const unsigned char	tls13_aes128gcm[2] = { 0x13, 0x01 };
 
@@ -130,7 +131,8 @@ tls_client_open(const struct tls_client_cfg *cfg, struct tls_client **ptc)
 	rc = tls_drive(tc, OP_HANDSHAKE, NULL, 0, &n);
 	if (rc != MEF_OK)
 		goto out;
-	if (cfg->mode == TLS_CLIENT_PSK && SSL_version(tc->ssl) >= TLS1_3_VERSION &&
+	if (cfg->mode == TLS_CLIENT_PSK &&
+	    SSL_version(tc->ssl) >= TLS1_3_VERSION &&
 	    SSL_session_reused(tc->ssl) != 1) {
 		log_debug("tls_client: %s:%u did not accept the PSK", cfg->host,
 		    (unsigned)cfg->port);
@@ -402,7 +404,7 @@ ctx_versions(SSL_CTX *ctx, const struct tls_client_cfg *cfg)
 {
 	int	min = TLS1_2_VERSION, max = TLS1_3_VERSION;
 
-	/* PSK: TLS 1.2 unless asked, since the 1.3 exporter gives other octets. */
+	/* PSK: TLS 1.2 unless asked; the 1.3 exporter gives other octets. */
 	if (cfg->tls_version == TLS_CLIENT_TLS12 || cfg->tls12_only ||
 	    (cfg->mode == TLS_CLIENT_PSK && cfg->tls_version == 0))
 		max = TLS1_2_VERSION;
@@ -435,7 +437,8 @@ ctx_new(const struct tls_client_cfg *cfg, SSL_CTX **pctx)
 		goto out;
 	if (cfg->mode == TLS_CLIENT_PSK) {
 		if (SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_PSK_CIPHERS) != 1 ||
-		    SSL_CTX_set_ciphersuites(ctx, TLS_CLIENT_PSK13_SUITES) != 1) {
+		    SSL_CTX_set_ciphersuites(ctx,
+		    TLS_CLIENT_PSK13_SUITES) != 1) {
 			rc = MEF_E_CRYPTO;
 			goto out;
 		}

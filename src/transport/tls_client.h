@@ -6,9 +6,10 @@
  * non-blocking and OpenSSL talks to a BIO pair that this module moves to and
  * from the socket with poll(2), so no step can block past the deadline and no
  * write can raise SIGPIPE in the caller's process. Two modes: PSK (TLS 1.2
- * by default, because the RFC 5705 exporter differs in TLS 1.3 and the bootstrap
- * depends on it; TLS 1.3 external PSK on request) and client certificate (TLS 1.2 or 1.3, or TLS 1.2 exactly
- * with the ECDSA suites of the certificate bootstrap).
+ * by default, because the RFC 5705 exporter differs in TLS 1.3 and the
+ * bootstrap depends on it; TLS 1.3 external PSK on request) and client
+ * certificate (TLS 1.2 or 1.3, or TLS 1.2 exactly with the ECDSA suites of
+ * the certificate bootstrap).
  */
 #ifndef MEF_TRANSPORT_TLS_CLIENT_H
 #define MEF_TRANSPORT_TLS_CLIENT_H

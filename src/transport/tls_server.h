@@ -9,8 +9,9 @@
  * with the conn_arg given at accept time.
  *
  * Unknown PSK identities get a random dummy key instead of a refusal (PROTOCOL.md 2.1),
- * so the handshake fails the same way for an unknown identity as for a wrong key, in
- * TLS 1.2 (bad Finished) and in TLS 1.3 (bad binder: alert illegal_parameter).
+ * so the handshake fails the same way for an unknown identity as for a wrong
+ * key, in TLS 1.2 (bad Finished) and in TLS 1.3 (bad binder: alert
+ * illegal_parameter).
  * Session resumption is off: every connection proves its key, so a revocation takes
  * effect on the next handshake.
  */
@@ -78,10 +79,10 @@ enum mef_err	tls_conn_export(struct bufferevent *bev, const char *label,
  */
 void		tls_conn_shutdown(struct bufferevent *bev);
 /*
- * 1 when the completed handshake was authenticated by a PSK (a TLS 1.2 PSK suite, or
- * the TLS 1.3 external PSK was accepted), 0 otherwise. A TLS 1.3 ClientHello may name
- * a PSK identity (the lookup callback runs) and still end in a certificate handshake
- * without it: a lookup alone proves nothing.
+ * 1 when the completed handshake was authenticated by a PSK (a TLS 1.2 PSK
+ * suite, or the TLS 1.3 external PSK was accepted), 0 otherwise. A TLS 1.3
+ * ClientHello may name a PSK identity (the lookup callback runs) and still end
+ * in a certificate handshake without it: a lookup alone proves nothing.
  */
 int		tls_conn_psk_used(struct bufferevent *bev);
 /* The PSK identity that authenticated the handshake, or NULL. Borrowed. */
