@@ -22,6 +22,18 @@ extern "C" {
 
 #define MEF_FETCH_CFG_VERSION	1
 
+/*
+ * tls_version of struct mef_fetch_cfg. DEFAULT: a PSK connects with TLS 1.2, a
+ * certificate with TLS 1.2 or 1.3. TLS12, TLS13: that version only; with a PSK,
+ * TLS13 offers it as a TLS 1.3 external PSK (SHA-256 suites) and fails with
+ * MEF_E_AUTH unless the MEF accepts it.
+ */
+enum mef_fetch_tls {
+	MEF_FETCH_TLS_DEFAULT = 0,
+	MEF_FETCH_TLS12,
+	MEF_FETCH_TLS13,
+};
+
 struct mef_fetch_cfg {
 	unsigned		 version;	/* MEF_FETCH_CFG_VERSION */
 	const char		*host;		/* MEF address */
@@ -38,6 +50,7 @@ struct mef_fetch_cfg {
 	const char		*ca_file;	/* verify the MEF's certificate */
 	enum mef_format		 accept;
 	unsigned		 timeout_ms;	/* 0 = 10000 */
+	enum mef_fetch_tls	 tls_version;
 	void			*reserved[4];	/* zero */
 };
 

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "mef/error.h"
+#include "mef/fetch.h"
 #include "mef/format.h"
 #include "mef/limits.h"
 
@@ -91,6 +92,7 @@ struct mef_target_mef_cfg {
 	const char		*key_file;
 	const char		*ca_file;
 	enum mef_format		 accept;	/* answer format to ask for */
+	enum mef_fetch_tls	 tls_version;	/* as in mef/fetch.h */
 	void			*reserved[4];	/* zero */
 };
 

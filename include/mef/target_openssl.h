@@ -18,7 +18,13 @@
  *   bound to TLS_AES_128_GCM_SHA256 (SHA-256), which ctx's TLS 1.3
  *   ciphersuites must keep (OpenSSL's default list does); with a dummy key
  *   the binder check fails as for a wrong key. PROTOCOL.md mandates TLS 1.2
- *   towards Targets; TLS 1.3 serves peers that agree on it.
+ *   towards Targets; TLS 1.3 serves peers that agree on it. OpenSSL does not
+ *   pick a suite to fit the PSK: a server with a certificate whose TLS 1.3
+ *   list allows SHA-384 suites may choose one and drop the PSK (the
+ *   connection then has no EnroleeID); list SHA-256 suites only, e.g.
+ *   "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", to avoid that.
+ *   The setup sets a session id context on ctx, without which OpenSSL
+ *   refuses the PSK of a server that verifies client certificates.
  * Only an internal failure (no randomness, no room for the key, no session
  * object) or, under TLS 1.3, an identity too long for a KeId or holding a
  * NUL leaves OpenSSL without a key, which aborts the handshake.
@@ -59,10 +65,10 @@ extern "C" {
 enum mef_err	mef_target_ssl_ctx_setup(struct mef_target *t, SSL_CTX *ctx);
 
 /*
- * The EnroleeID bound to ssl's PSK identity; NULL for a connection not
- * authenticated this way. Meaningful only once SSL_accept() has succeeded
- * (it is set when the key is looked up, before the client has proved that it
- * holds the key). Borrowed: valid until SSL_free(ssl).
+ * The EnroleeID bound to ssl's PSK identity; NULL before SSL_accept() has
+ * succeeded and for a connection not authenticated by that PSK (a TLS 1.3
+ * client may name a KeId and still end in a certificate handshake without
+ * it). Borrowed: valid until SSL_free(ssl).
  */
 const char	*mef_target_ssl_enrolee_id(const SSL *ssl);
 

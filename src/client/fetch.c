@@ -223,6 +223,10 @@ check_cfg(const struct mef_fetch_cfg *cfg)
 	if (cfg->accept != MEF_FMT_JSON && cfg->accept != MEF_FMT_XML &&
 	    cfg->accept != MEF_FMT_CBOR)
 		return MEF_E_INVAL;
+	if (cfg->tls_version != MEF_FETCH_TLS_DEFAULT &&
+	    cfg->tls_version != MEF_FETCH_TLS12 &&
+	    cfg->tls_version != MEF_FETCH_TLS13)
+		return MEF_E_INVAL;
 	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
 		if (cfg->reserved[i] != NULL)
 			return MEF_E_INVAL;
@@ -295,6 +299,9 @@ connect_mef(const struct mef_fetch_cfg *cfg, const char *fqdn,
 	tcfg.port = cfg->port;
 	tcfg.sni = fqdn;
 	tcfg.timeout_ms = cfg->timeout_ms;
+	tcfg.tls_version = cfg->tls_version == MEF_FETCH_TLS12 ?
+	    TLS_CLIENT_TLS12 : cfg->tls_version == MEF_FETCH_TLS13 ?
+	    TLS_CLIENT_TLS13 : 0;
 	if (cfg->psk_id != NULL) {
 		rc = mef_secret_new(cfg->psk, cfg->psk_len, &psk);
 		if (rc != MEF_OK)

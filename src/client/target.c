@@ -33,6 +33,7 @@ struct target_mef {
 	char			*key_file;
 	char			*ca_file;
 	enum mef_format		 accept;
+	enum mef_fetch_tls	 tls_version;
 };
 
 struct mef_target {
@@ -237,6 +238,10 @@ check_mef(const struct mef_target_mef_cfg *mef)
 	if (mef->accept != MEF_FMT_JSON && mef->accept != MEF_FMT_XML &&
 	    mef->accept != MEF_FMT_CBOR)
 		return MEF_E_INVAL;
+	if (mef->tls_version != MEF_FETCH_TLS_DEFAULT &&
+	    mef->tls_version != MEF_FETCH_TLS12 &&
+	    mef->tls_version != MEF_FETCH_TLS13)
+		return MEF_E_INVAL;
 	if (!reserved_zero(mef->reserved,
 	    sizeof(mef->reserved) / sizeof(mef->reserved[0])))
 		return MEF_E_INVAL;
@@ -267,6 +272,7 @@ mef_copy(const struct mef_target_mef_cfg *mef, struct target_mef **pm)
 	memcpy(m->fqdn, mef->fqdn, strlen(mef->fqdn) + 1);
 	m->port = mef->port;
 	m->accept = mef->accept;
+	m->tls_version = mef->tls_version;
 	rc = dup_opt(mef->host, &m->host);
 	if (rc == MEF_OK)
 		rc = dup_opt(mef->psk_id, &m->psk_id);
@@ -379,6 +385,7 @@ fetch_cb(void *arg, const char *keyid, struct target_cache_cred *pcred)
 	fcfg.key_file = m->key_file;
 	fcfg.ca_file = m->ca_file;
 	fcfg.accept = m->accept;
+	fcfg.tls_version = m->tls_version;
 	fcfg.timeout_ms = t->timeout_ms;
 	rc = mef_fetch(&fcfg, kid.text, NULL, &ans);
 	if (rc == MEF_OK)

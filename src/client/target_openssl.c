@@ -7,7 +7,9 @@
  * connection (KeId, EnroleeID) in the SSL's; both indexes are allocated once
  * per process. Every failure inside a callback means "no key for this
  * identity", never a guess: the handshake fails and the client learns nothing
- * more than with a wrong key.
+ * more than with a wrong key. The binding is stored at lookup time, but a
+ * TLS 1.3 handshake may still drop the PSK (a suite of another hash, then a
+ * certificate handshake): the accessors answer only when the PSK was used.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -40,6 +42,7 @@ static int		binding_dup(CRYPTO_EX_DATA *, const CRYPTO_EX_DATA *,
 static void		binding_free(void *, void *, CRYPTO_EX_DATA *, int,
 			    long, void *);
 static const struct binding	*binding_of(const SSL *);
+static int		psk_used(const SSL *);
 static enum mef_err	lookup(SSL *, const char *, unsigned char *);
 static unsigned int	psk_server_cb(SSL *, const char *, unsigned char *,
 			    unsigned int);
@@ -64,6 +67,17 @@ mef_target_ssl_ctx_setup(struct mef_target *t, SSL_CTX *ctx)
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(ctx, 0);
+	/*
+	 * OpenSSL takes a TLS 1.3 external PSK for a resumption, which it
+	 * refuses (internal_error) without a session id context when the server
+	 * verifies client certificates. Nothing is cached: this only names the
+	 * sessions.
+	 */
+	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"mef",
+	    3) != 1) {
+		ERR_clear_error();
+		return MEF_E_CRYPTO;
+	}
 	return MEF_OK;
 }
 
@@ -119,11 +133,30 @@ binding_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
 	free(ptr);
 }
 
+/*
+ * 1 when ssl's completed handshake was authenticated by its PSK: a TLS 1.2 PSK
+ * suite, or the TLS 1.3 external PSK accepted (resumption is off, so a reused
+ * session is that PSK).
+ */
+static int
+psk_used(const SSL *ssl)
+{
+	const SSL_CIPHER	*cipher;
+
+	if (!SSL_is_init_finished(ssl))
+		return 0;
+	if (SSL_version(ssl) >= TLS1_3_VERSION)
+		return SSL_session_reused(ssl) == 1;
+	cipher = SSL_get_current_cipher(ssl);
+	return cipher != NULL &&
+	    SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk;
+}
+
 static const struct binding *
 binding_of(const SSL *ssl)
 {
 	if (ssl == NULL || pthread_once(&index_once, alloc_indexes) != 0 ||
-	    ssl_index < 0)
+	    ssl_index < 0 || !psk_used(ssl))
 		return NULL;
 	return SSL_get_ex_data(ssl, ssl_index);
 }

@@ -63,6 +63,26 @@ log_session_error(struct conn *c)
 	    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer, ebuf);
 }
 
+/*
+ * A Target's handshake completed: it is authenticated by the PSK if the
+ * handshake used one, else by its certificate. A TLS 1.3 PSK identity that was
+ * looked up but not used (a wrong suite, a certificate handshake instead)
+ * authenticates nothing. Returns 0 (logged) for a client with neither; the
+ * caller closes it.
+ */
+static int
+target_authenticated(struct conn *c)
+{
+	c->target_known = tls_conn_psk_used(c->bev) ? c->target_psk :
+	    c->target_cert;
+	if (c->target_known)
+		return 1;
+	log_info("fetch peer=%s outcome=handshake-failed target=- "
+	    "reason=\"no client authentication\"", c->peer);
+	audit_hooks_handshake(c);
+	return 0;
+}
+
 static void
 deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -85,10 +105,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		    c->worker->mefd->cfg.idle_timeout_ms);
 		if (c->kind == CONN_BOOTSTRAP && !c->overloaded)
 			enrol_handshake_done(c);
-		else if (!c->target_known) {
-			/* Cannot happen: both callbacks set it or fail. */
+		else if (c->kind == CONN_BOOTSTRAP || !target_authenticated(c))
 			conn_free(c);
-		}
 		return;
 	}
 	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)) {

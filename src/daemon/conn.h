@@ -64,8 +64,16 @@ struct conn {
 	struct commit_item	 commit;
 	struct event		*commit_ev;
 
-	/* Target */
+	/*
+	 * Target. target_psk / target_cert: the PSK identity or the certificate
+	 * was found during the handshake (target filled in); target_known: the
+	 * completed handshake authenticated that Target (conn.c decides,
+	 * tls_conn_psk_used()). Before the handshake ends, target_known names a
+	 * candidate, for logs only.
+	 */
 	int			 target_known;
+	int			 target_psk;
+	int			 target_cert;
 	struct store_target	 target;	/* the authenticated Target */
 
 	struct evloop_conn	 link;		/* on its worker's loop */

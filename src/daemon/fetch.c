@@ -39,7 +39,9 @@ fetch_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	rc = store_target_by_psk_id(c->worker->store, identity, &c->target, ppsk);
 	if (rc == MEF_E_INVAL)
 		rc = MEF_E_NOTFOUND;
-	c->target_known = rc == MEF_OK;
+	/* A candidate only: a TLS 1.3 handshake may go on without the PSK. */
+	c->target_psk = rc == MEF_OK;
+	c->target_known = c->target_psk;
 	if (rc != MEF_OK && rc != MEF_E_NOTFOUND)
 		log_warnx("fetch peer=%s psk_id lookup: %s", c->peer,
 		    mef_strerror(rc));
@@ -54,12 +56,13 @@ fetch_cert_check(void *conn_arg, const struct tls_peer_cert *pc)
 	unsigned char	 fp[TLS_FINGERPRINT_LEN];
 	enum mef_err	 rc;
 
-	if (c->target_known)
+	if (c->target_cert)
 		return MEF_OK;	/* asked again for the same certificate */
 	rc = tls_peer_cert_fingerprint(pc, fp);
 	if (rc == MEF_OK)
 		rc = store_target_by_fingerprint(c->worker->store, fp, &c->target);
-	c->target_known = rc == MEF_OK;
+	c->target_cert = rc == MEF_OK;
+	c->target_known = c->target_cert;
 	return rc;
 }
 

@@ -49,6 +49,12 @@ static const struct ini_type accept_type = {
 	.kind = INI_CHOICE, .choices = accept_choices,
 };
 
+static const char *const tls_choices[] = { "default", "1.2", "1.3", NULL };
+
+static const struct ini_type tls_type = {
+	.kind = INI_CHOICE, .choices = tls_choices,
+};
+
 static const struct ini_directive directives[] = {
 	{ "gate", "listen", &ini_addr, INI_REQUIRED, 0, 0, NULL, F(listen) },
 	{ "gate", "upstream", &upstream_type, INI_REQUIRED, 0, 0, NULL,
@@ -83,6 +89,7 @@ static const struct ini_directive directives[] = {
 	{ "mef:", "accept", &accept_type, 0, 0, 0, "json", M(accept) },
 	{ "mef:", "timeout_ms", &ini_uint, 0, 100, 60000, "5000",
 	    M(timeout_ms) },
+	{ "mef:", "tls", &tls_type, 0, 0, 0, "default", M(tls) },
 };
 
 static const char *const sections[] = { "gate", "cache", "limits" };

@@ -36,6 +36,7 @@ struct gate_mef {
 	char		key[PATH_MAX];
 	char		ca[PATH_MAX];			/* verify the MEF (optional) */
 	char		accept[8];			/* json|xml|cbor, default json */
+	char		tls[8];				/* default|1.2|1.3 */
 	unsigned	timeout_ms;			/* one fetch, default 5000 */
 };
 

@@ -43,6 +43,8 @@ add_mef(struct gate *g, const struct gate_mef *m, char *err, size_t errsz)
 	mc.host = host;
 	mc.port = port;
 	mc.accept = fmt;
+	mc.tls_version = strcmp(m->tls, "1.3") == 0 ? MEF_FETCH_TLS13 :
+	    strcmp(m->tls, "1.2") == 0 ? MEF_FETCH_TLS12 : MEF_FETCH_TLS_DEFAULT;
 	if (m->psk_id[0] != '\0') {
 		rc = keyfile_read(m->psk_file, KEYFILE_KEY_MAX, &psk);
 		if (rc != MEF_OK) {

@@ -9,6 +9,12 @@
  * Failures are logged at debug level with OpenSSL's reason, never with key
  * bytes. tls_client_cert_subject() reads a certificate file without a
  * connection, so that libmef learns its own name without OpenSSL types.
+ *
+ * A TLS 1.3 PSK connection offers the key as an external PSK session
+ * (TLS_AES_128_GCM_SHA256) and SHA-256 suites only, so that a server cannot
+ * pick a suite the PSK does not fit; and the handshake counts only if the
+ * server accepted that PSK: a server answering with a certificate handshake
+ * instead proved nothing, since the PSK mode verifies no certificate.
  */
 #include <sys/socket.h>
 
@@ -39,6 +45,12 @@
 #define TLS_CLIENT_TIMEOUT_MS	10000
 #define TLS_CLIENT_CHUNK	4096	/* ciphertext moved per step */
 
+/* TLS 1.3 with a PSK: the suites whose hash (SHA-256) the external PSK has. */
+#define TLS_CLIENT_PSK13_SUITES						\
+	"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
+/* TLS_AES_128_GCM_SHA256: the suite of the external PSK session. */
+static const unsigned char	tls13_aes128gcm[2] = { 0x13, 0x01 };
+
 struct tls_client {
 	int			 fd;
 	SSL_CTX			*ctx;
@@ -63,7 +75,10 @@ enum tls_op {
 static enum mef_err	check_cfg(const struct tls_client_cfg *);
 static unsigned int	psk_client_cb(SSL *, const char *, char *,
 			    unsigned int, unsigned char *, unsigned int);
+static int		psk_use_session_cb(SSL *, const EVP_MD *,
+			    const unsigned char **, size_t *, SSL_SESSION **);
 static enum mef_err	ctx_new(const struct tls_client_cfg *, SSL_CTX **);
+static enum mef_err	ctx_versions(SSL_CTX *, const struct tls_client_cfg *);
 static enum mef_err	ctx_setup_cert(SSL_CTX *,
 			    const struct tls_client_cfg *);
 static enum mef_err	ssl_new(struct tls_client *,
@@ -116,6 +131,15 @@ tls_client_open(const struct tls_client_cfg *cfg, struct tls_client **ptc)
 	rc = tls_drive(tc, OP_HANDSHAKE, NULL, 0, &n);
 	if (rc != MEF_OK)
 		goto out;
+	if (cfg->mode == TLS_CLIENT_PSK &&
+	    SSL_version(tc->ssl) >= TLS1_3_VERSION &&
+	    SSL_session_reused(tc->ssl) != 1) {
+		log_debug("tls_client: %s:%u did not accept the PSK", cfg->host,
+		    (unsigned)cfg->port);
+		tc->broken = 1;
+		rc = MEF_E_AUTH;
+		goto out;
+	}
 	tc->handshake_done = 1;
 	/* The PSK served its purpose: no resumption, so do not keep it. */
 	mef_secret_free(&tc->psk);
@@ -296,15 +320,23 @@ check_cfg(const struct tls_client_cfg *cfg)
 		    len >= PSK_MAX_IDENTITY_LEN)
 			return MEF_E_INVAL;
 		len = mef_secret_len(cfg->psk);
-		if (len > TLS_CLIENT_PSK_MAX || len > PSK_MAX_PSK_LEN)
+		if (len == 0 || len > TLS_CLIENT_PSK_MAX ||
+		    len > PSK_MAX_PSK_LEN)
 			return MEF_E_INVAL;
-		return MEF_OK;
+		break;
 	case TLS_CLIENT_CERT:
 		if (cfg->cert_file == NULL || cfg->key_file == NULL)
 			return MEF_E_INVAL;
-		return MEF_OK;
+		break;
+	default:
+		return MEF_E_INVAL;
 	}
-	return MEF_E_INVAL;
+	if (cfg->tls_version != 0 && cfg->tls_version != TLS_CLIENT_TLS12 &&
+	    cfg->tls_version != TLS_CLIENT_TLS13)
+		return MEF_E_INVAL;
+	if (cfg->tls12_only && cfg->tls_version == TLS_CLIENT_TLS13)
+		return MEF_E_INVAL;
+	return MEF_OK;
 }
 
 /*
@@ -330,6 +362,60 @@ psk_client_cb(SSL *ssl, const char *hint, char *identity,
 	return (unsigned int)key_len;
 }
 
+/*
+ * TLS 1.3: the PSK as an external PSK session. md is the hash of the suite a
+ * HelloRetryRequest fixed (else NULL); a PSK of another hash is not offered.
+ * The key is copied into the session, which OpenSSL cleanses when freed.
+ */
+static int
+psk_use_session_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id,
+    size_t *idlen, SSL_SESSION **psess)
+{
+	struct tls_client	*tc = SSL_get_app_data(ssl);
+	const SSL_CIPHER	*cipher;
+	SSL_SESSION		*sess;
+
+	*psess = NULL;
+	*id = NULL;
+	*idlen = 0;
+	if (tc == NULL || tc->psk == NULL)
+		return 0;
+	if (md != NULL && EVP_MD_get_type(md) != NID_sha256)
+		return 1;
+	cipher = SSL_CIPHER_find(ssl, tls13_aes128gcm);
+	sess = SSL_SESSION_new();
+	if (cipher == NULL || sess == NULL ||
+	    SSL_SESSION_set1_master_key(sess, mef_secret_bytes(tc->psk),
+	    mef_secret_len(tc->psk)) != 1 ||
+	    SSL_SESSION_set_cipher(sess, cipher) != 1 ||
+	    SSL_SESSION_set_protocol_version(sess, TLS1_3_VERSION) != 1) {
+		SSL_SESSION_free(sess);
+		return 0;
+	}
+	*psess = sess;		/* OpenSSL takes ownership */
+	*id = (const unsigned char *)tc->psk_id;
+	*idlen = strlen(tc->psk_id);
+	return 1;
+}
+
+/* tls_version: TLS 1.2 or 1.3 exactly, or (0) what the mode allows. */
+static enum mef_err
+ctx_versions(SSL_CTX *ctx, const struct tls_client_cfg *cfg)
+{
+	int	min = TLS1_2_VERSION, max = TLS1_3_VERSION;
+
+	/* PSK: TLS 1.2 unless asked; the 1.3 exporter gives other octets. */
+	if (cfg->tls_version == TLS_CLIENT_TLS12 || cfg->tls12_only ||
+	    (cfg->mode == TLS_CLIENT_PSK && cfg->tls_version == 0))
+		max = TLS1_2_VERSION;
+	if (cfg->tls_version == TLS_CLIENT_TLS13)
+		min = TLS1_3_VERSION;
+	if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, max) != 1)
+		return MEF_E_CRYPTO;
+	return MEF_OK;
+}
+
 static enum mef_err
 ctx_new(const struct tls_client_cfg *cfg, SSL_CTX **pctx)
 {
@@ -346,18 +432,18 @@ ctx_new(const struct tls_client_cfg *cfg, SSL_CTX **pctx)
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_NO_COMPRESSION | SSL_OP_CLEANSE_PLAINTEXT);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
-		rc = MEF_E_CRYPTO;
+	rc = ctx_versions(ctx, cfg);
+	if (rc != MEF_OK)
 		goto out;
-	}
 	if (cfg->mode == TLS_CLIENT_PSK) {
-		/* TLS 1.2 exactly: the 1.3 exporter gives other octets. */
-		if (SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-		    SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_PSK_CIPHERS) != 1) {
+		if (SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_PSK_CIPHERS) != 1 ||
+		    SSL_CTX_set_ciphersuites(ctx,
+		    TLS_CLIENT_PSK13_SUITES) != 1) {
 			rc = MEF_E_CRYPTO;
 			goto out;
 		}
 		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+		SSL_CTX_set_psk_use_session_callback(ctx, psk_use_session_cb);
 	} else
 		rc = ctx_setup_cert(ctx, cfg);
 out:
@@ -378,8 +464,7 @@ ctx_setup_cert(SSL_CTX *ctx, const struct tls_client_cfg *cfg)
 {
 	/* The bootstrap exports keys: the 1.3 exporter gives other octets. */
 	if (cfg->tls12_only &&
-	    (SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_CERT_BOOT_CIPHERS) != 1))
+	    SSL_CTX_set_cipher_list(ctx, TLS_CLIENT_CERT_BOOT_CIPHERS) != 1)
 		return MEF_E_CRYPTO;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
 		log_debug("tls_client: cannot load certificate %s",

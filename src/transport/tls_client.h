@@ -6,9 +6,10 @@
  * non-blocking and OpenSSL talks to a BIO pair that this module moves to and
  * from the socket with poll(2), so no step can block past the deadline and no
  * write can raise SIGPIPE in the caller's process. Two modes: PSK (TLS 1.2
- * exactly, because the RFC 5705 exporter differs in TLS 1.3 and the bootstrap
- * depends on it) and client certificate (TLS 1.2 or 1.3, or TLS 1.2 exactly
- * with the ECDSA suites of the certificate bootstrap).
+ * by default, because the RFC 5705 exporter differs in TLS 1.3 and the
+ * bootstrap depends on it; TLS 1.3 external PSK on request) and client
+ * certificate (TLS 1.2 or 1.3, or TLS 1.2 exactly with the ECDSA suites of
+ * the certificate bootstrap).
  */
 #ifndef MEF_TRANSPORT_TLS_CLIENT_H
 #define MEF_TRANSPORT_TLS_CLIENT_H
@@ -42,8 +43,12 @@
 #define TLS_CLIENT_CN_MAX	255	/* bytes of a subject CN we return */
 #define TLS_CLIENT_SHA256_LEN	32	/* a certificate fingerprint */
 
+/* tls_version: 0 is the mode's default, else the one version allowed. */
+#define TLS_CLIENT_TLS12	12
+#define TLS_CLIENT_TLS13	13
+
 enum tls_client_mode {
-	TLS_CLIENT_PSK = 0,	/* psk_id + psk; TLS 1.2 */
+	TLS_CLIENT_PSK = 0,	/* psk_id + psk; TLS 1.2 (or tls_version) */
 	TLS_CLIENT_CERT,	/* cert_file + key_file; see tls12_only */
 };
 
@@ -53,8 +58,11 @@ enum tls_client_mode {
  * chain to ca_file and, when sni is set, name sni. tls12_only, in
  * TLS_CLIENT_CERT mode: 0 allows TLS 1.2 or 1.3 with OpenSSL's default suites;
  * 1 allows TLS 1.2 alone and offers TLS_CLIENT_CERT_BOOT_CIPHERS only, as the
- * certificate bootstrap needs (its exporter must be the TLS 1.2 one). PSK mode
- * is always TLS 1.2.
+ * certificate bootstrap needs (its exporter must be the TLS 1.2 one).
+ * tls_version: 0, the default: PSK mode is TLS 1.2, certificate mode TLS 1.2 or
+ * 1.3; TLS_CLIENT_TLS12 or TLS_CLIENT_TLS13: that version only (TLS13 with
+ * tls12_only is invalid). A TLS 1.3 PSK handshake fails (MEF_E_AUTH) unless the
+ * server accepted the PSK.
  */
 struct tls_client_cfg {
 	const char		*host;		/* name or address literal */
@@ -70,6 +78,7 @@ struct tls_client_cfg {
 	const char		*key_file;
 	const char		*ca_file;
 	int			 tls12_only;
+	int			 tls_version;	/* 0, TLS_CLIENT_TLS12/13 */
 };
 
 struct tls_client;

@@ -5,6 +5,17 @@
  * certificate callbacks, which OpenSSL calls in the middle of a handshake, can reach the
  * store of the loop that owns the connection. A lookup miss answers with a random
  * dummy PSK: the client then fails on the Finished MAC exactly as with a wrong key.
+ *
+ * TLS 1.3 (Target listener only) takes the external PSK through the
+ * find-session callback: a session holding the Target's key,
+ * TLS_AES_128_GCM_SHA256, version 1.3. An unknown identity gets a session with
+ * a dummy key, so the binder fails with the same alert as for a wrong key, and
+ * no identity ever falls back to a certificate handshake. The listener offers
+ * SHA-256 suites only in TLS 1.3, because OpenSSL does not steer its suite
+ * choice towards the PSK's hash: with a certificate loaded it would pick a
+ * SHA-384 suite the client prefers and drop the PSK. Since a PSK looked up in
+ * the ClientHello may still go unused, the daemon asks tls_conn_psk_used()
+ * after the handshake before it trusts the lookup.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +50,12 @@ static const char target_ciphers[] =
     "ECDHE-PSK-AES128-CBC-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384";
+/* TLS 1.3 on the Target listener: SHA-256 suites, the external PSK's hash. */
+static const char target_tls13_suites[] =
+    "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256";
+static const unsigned char sid_ctx[] = "mefd";
+/* TLS_AES_128_GCM_SHA256: the suite of a TLS 1.3 external PSK session. */
+static const unsigned char tls13_aes128gcm[2] = { 0x13, 0x01 };
 
 struct tls_server {
 	SSL_CTX			*ctx;
@@ -54,8 +71,13 @@ ex_init(void)
 	ex_conn_arg = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
+/*
+ * The key of identity into psk (room for max_psk_len bytes): the Target's or,
+ * for an unknown identity, a random dummy one. Returns its length, 0 on
+ * failure.
+ */
 static unsigned int
-psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
+psk_of(SSL *ssl, const char *identity, unsigned char *psk,
     unsigned int max_psk_len)
 {
 	struct tls_server	*srv;
@@ -69,8 +91,8 @@ psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
 	if (rc == MEF_E_NOTFOUND) {
 		/*
 		 * Unknown identity: go on with a random key, so the peer sees the
-		 * same failure (bad Finished) as for a wrong key and learns nothing
-		 * about which identities exist.
+		 * same failure (bad Finished, bad binder) as for a wrong key
+		 * and learns nothing about which identities exist.
 		 */
 		if (max_psk_len < DUMMY_PSK_LEN ||
 		    RAND_bytes(psk, DUMMY_PSK_LEN) != 1)
@@ -85,6 +107,56 @@ psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
 	}
 	mef_secret_free(&key);
 	return len;
+}
+
+/* TLS 1.2: OpenSSL asks for the key of a PSK suite's identity. */
+static unsigned int
+psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
+    unsigned int max_psk_len)
+{
+	return psk_of(ssl, identity, psk, max_psk_len);
+}
+
+/*
+ * TLS 1.3: a session holding the external PSK of the client's first identity,
+ * the Target's key or a dummy one. An identity that is no C string (a NUL
+ * inside, or longer than OpenSSL's bound) is looked up as nothing and gets a
+ * dummy key too. Returning 0 (an internal failure) aborts the handshake instead
+ * of letting it go on without the PSK.
+ */
+static int
+psk_find_session_cb(SSL *ssl, const unsigned char *identity,
+    size_t identity_len, SSL_SESSION **psess)
+{
+	char			 id[PSK_MAX_IDENTITY_LEN + 1];
+	unsigned char		 key[PSK_MAX_PSK_LEN];
+	const SSL_CIPHER	*cipher;
+	SSL_SESSION		*sess = NULL;
+	unsigned int		 len;
+
+	*psess = NULL;
+	id[0] = '\0';
+	if (identity_len > 0 && identity_len <= PSK_MAX_IDENTITY_LEN &&
+	    memchr(identity, '\0', identity_len) == NULL) {
+		memcpy(id, identity, identity_len);
+		id[identity_len] = '\0';
+	}
+	len = psk_of(ssl, id, key, sizeof(key));
+	cipher = SSL_CIPHER_find(ssl, tls13_aes128gcm);
+	if (len > 0 && cipher != NULL && (sess = SSL_SESSION_new()) != NULL &&
+	    (SSL_SESSION_set1_master_key(sess, key, len) != 1 ||
+	    SSL_SESSION_set_cipher(sess, cipher) != 1 ||
+	    SSL_SESSION_set_protocol_version(sess, TLS1_3_VERSION) != 1)) {
+		SSL_SESSION_free(sess);
+		sess = NULL;
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	if (sess == NULL) {
+		ERR_clear_error();
+		return 0;
+	}
+	*psess = sess;		/* OpenSSL takes ownership */
+	return 1;
 }
 
 static int
@@ -167,8 +239,23 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    target_ciphers;
 	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1)
 		return ctx_fail(err, errsz, "cipher list", NULL);
-	if (cfg->psk_lookup != NULL)
+	if (!boot && SSL_CTX_set_ciphersuites(ctx, target_tls13_suites) != 1)
+		return ctx_fail(err, errsz, "TLS 1.3 suites", NULL);
+	/*
+	 * OpenSSL treats a TLS 1.3 external PSK as a resumed session, and
+	 * refuses to resume without a session id context when it verifies
+	 * client certificates (internal_error alert). Sessions are never
+	 * cached; this only names them.
+	 */
+	if (SSL_CTX_set_session_id_context(ctx, sid_ctx,
+	    sizeof(sid_ctx) - 1) != 1)
+		return ctx_fail(err, errsz, "session id context", NULL);
+	if (cfg->psk_lookup != NULL) {
 		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
+		if (!boot)
+			SSL_CTX_set_psk_find_session_callback(ctx,
+			    psk_find_session_cb);
+	}
 	if (cfg->cert_file != NULL) {
 		if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1)
 			return ctx_fail(err, errsz, "certificate", cfg->cert_file);
@@ -302,12 +389,34 @@ tls_conn_shutdown(struct bufferevent *bev)
 }
 
 /* see tls_server.h */
+int
+tls_conn_psk_used(struct bufferevent *bev)
+{
+	SSL			*ssl = bufferevent_openssl_get_ssl(bev);
+	const SSL_CIPHER	*cipher;
+
+	if (ssl == NULL || !SSL_is_init_finished(ssl))
+		return 0;
+	/*
+	 * TLS 1.3: without tickets or a session cache, a resumed session can
+	 * only be the external PSK, whose binder verified. TLS 1.2: a PSK
+	 * suite, whose Finished proved the key.
+	 */
+	if (SSL_version(ssl) >= TLS1_3_VERSION)
+		return SSL_session_reused(ssl) == 1;
+	cipher = SSL_get_current_cipher(ssl);
+	return cipher != NULL &&
+	    SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk;
+}
+
+/* see tls_server.h */
 const char *
 tls_conn_psk_identity(struct bufferevent *bev)
 {
 	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
 
-	return ssl != NULL ? SSL_get_psk_identity(ssl) : NULL;
+	return ssl != NULL && tls_conn_psk_used(bev) ?
+	    SSL_get_psk_identity(ssl) : NULL;
 }
 
 /* see tls_server.h */

@@ -9,7 +9,9 @@
  * with the conn_arg given at accept time.
  *
  * Unknown PSK identities get a random dummy key instead of a refusal (PROTOCOL.md 2.1),
- * so the handshake fails the same way for an unknown identity as for a wrong key.
+ * so the handshake fails the same way for an unknown identity as for a wrong
+ * key, in TLS 1.2 (bad Finished) and in TLS 1.3 (bad binder: alert
+ * illegal_parameter).
  * Session resumption is off: every connection proves its key, so a revocation takes
  * effect on the next handshake.
  */
@@ -76,7 +78,14 @@ enum mef_err	tls_conn_export(struct bufferevent *bev, const char *label,
  * to the end of the stream sees a clean close rather than a truncation.
  */
 void		tls_conn_shutdown(struct bufferevent *bev);
-/* The PSK identity the client used, or NULL. Borrowed from the session. */
+/*
+ * 1 when the completed handshake was authenticated by a PSK (a TLS 1.2 PSK
+ * suite, or the TLS 1.3 external PSK was accepted), 0 otherwise. A TLS 1.3
+ * ClientHello may name a PSK identity (the lookup callback runs) and still end
+ * in a certificate handshake without it: a lookup alone proves nothing.
+ */
+int		tls_conn_psk_used(struct bufferevent *bev);
+/* The PSK identity that authenticated the handshake, or NULL. Borrowed. */
 const char	*tls_conn_psk_identity(struct bufferevent *bev);
 /* "TLSv1.2 PSK-AES128-CBC-SHA256"-like description for logs, static storage. */
 const char	*tls_conn_version(struct bufferevent *bev);

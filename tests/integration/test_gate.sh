@@ -23,7 +23,7 @@ check "enrolee 2" mefctl enrolee add --kpm-id dev2 --kpm "$KPM2" --enrolee-id C-
 
 "$MEF_BUILD/mef_echo_upstream" "$UP_PORT" "$T/upstream.log" &
 UP_PID=$!
-gate_conf() {	# gate_conf FILE PORT TARGET_ID PSKFILE PSKID CACHE_MAX
+gate_conf() {	# gate_conf FILE PORT TARGET_ID PSKFILE PSKID CACHE_MAX [MEF_LINE]
 	cat >"$1" <<CONF
 [gate]
 listen = 127.0.0.1:$2
@@ -37,6 +37,7 @@ negative_ttl_s = 1
 url = 127.0.0.1:$TARGET_PORT
 psk_id = $5
 psk_file = $4
+${7:-}
 [mef:slow.example.com]
 ; the echo upstream never answers a TLS ClientHello: a MEF that hangs
 url = 127.0.0.1:$UP_PORT
@@ -46,7 +47,8 @@ timeout_ms = 3000
 CONF
 }
 gate_conf "$T/gate.conf" "$GATE_PORT" /in-cse-1 "$T/gate.psk" gate-1 2
-gate_conf "$T/maf.conf" "$MAF_PORT" maf.example.com "$T/maf.psk" maf-1 60
+# The MAF gate fetches over TLS 1.3 with its PSK, the other one over TLS 1.2.
+gate_conf "$T/maf.conf" "$MAF_PORT" maf.example.com "$T/maf.psk" maf-1 60 "tls = 1.3"
 check "mef-gate -n" "$MEF_BUILD/mef-gate" -c "$T/gate.conf" -n
 "$MEF_BUILD/mef-gate" -c "$T/gate.conf" >>"$T/gate.log" 2>&1 &
 GATE_PID=$!

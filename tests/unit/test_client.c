@@ -504,6 +504,9 @@ test_api_invalid(void **state)
 	assert_int_equal(mef_fetch(&fcfg, "nothex@mef.example.com", NULL, &ans),
 	    MEF_E_INVAL);
 	assert_int_equal(mef_fetch(&fcfg, KEYID_OK, "22x", &ans), MEF_E_INVAL);
+	fcfg.tls_version = (enum mef_fetch_tls)(MEF_FETCH_TLS13 + 1);
+	assert_int_equal(mef_fetch(&fcfg, KEYID_OK, NULL, &ans), MEF_E_INVAL);
+	fcfg.tls_version = MEF_FETCH_TLS13;
 	fcfg.cert_file = "/dev/null";
 	assert_int_equal(mef_fetch(&fcfg, KEYID_OK, NULL, &ans), MEF_E_INVAL);
 	assert_null(ans);

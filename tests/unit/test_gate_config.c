@@ -198,7 +198,8 @@ test_defaults(void **state)
 	assert_non_null(strstr(out, "\n\n[mef:mef.example.com]\n"
 	    "url = 127.0.0.1:9443\npsk_id = gate-1\n"));
 	assert_non_null(strstr(out, "; cert is not set\n"));
-	assert_non_null(strstr(out, "accept = json\ntimeout_ms = 5000\n"));
+	assert_non_null(strstr(out,
+	    "accept = json\ntimeout_ms = 5000\ntls = default\n"));
 	free(out);
 }
 

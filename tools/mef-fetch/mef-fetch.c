@@ -5,14 +5,17 @@
  *     mef-fetch --mef HOST:PORT --origin TID
  *               (--psk-id PID (--psk HEX | --psk-file F) |
  *                --cert F --key F [--ca F])
- *               [--fqdn FQDN] [--accept json|xml|cbor] [--timeout MS] [-v]
+ *               [--fqdn FQDN] [--accept json|xml|cbor] [--tls13]
+ *               [--timeout MS] [-v]
  *               KEYID [SUID]
  *
  * Writes the MEF's answer body to stdout exactly as received (binary for CBOR),
  * also when the MEF says no, so scripts see its ErrorString. The body holds the
  * credential when Status is true. Exit status: 0 only when Status is true, 1
  * when the MEF said false or anything failed, 2 on bad usage. A PSK given on
- * the command line is wiped from argv as soon as it is read.
+ * the command line is wiped from argv as soon as it is read. --tls13 connects
+ * with TLS 1.3 only (a PSK then as a TLS 1.3 external PSK); by default a PSK
+ * uses TLS 1.2 and a certificate TLS 1.2 or 1.3.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -40,6 +43,7 @@ struct opts {
 	const char		*ca_file;
 	const char		*fqdn;
 	enum mef_format		 accept;
+	int			 tls13;
 	const char		*keyid;
 	const char		*suid;
 };
@@ -64,6 +68,7 @@ static const struct cli_opt options[] = {
 	{ "ca", 0, CLI_STRING, F(ca_file), 0, NULL, NULL },
 	{ "fqdn", 0, CLI_STRING, F(fqdn), 0, NULL, NULL },
 	{ "accept", 0, CLI_FUNC, 0, 0, parse_accept, "json, xml or cbor" },
+	{ "tls13", 0, CLI_FLAG, F(tls13), 0, NULL, NULL },
 };
 
 /* How a failed exchange with the MEF is explained (see cli_warn_mef()). */
@@ -80,7 +85,7 @@ static const struct cli cli = {
 	"usage: mef-fetch --mef HOST:PORT --origin TID\n"
 	"                 (--psk-id PID (--psk HEX | --psk-file F) | "
 	"--cert F --key F [--ca F])\n"
-	"                 [--fqdn FQDN] [--accept json|xml|cbor] "
+	"                 [--fqdn FQDN] [--accept json|xml|cbor] [--tls13] "
 	"[--timeout MS] [-v]\n"
 	"                 KEYID [SUID]\n",
 	options, sizeof(options) / sizeof(options[0]),
@@ -198,6 +203,7 @@ run(struct opts *o)
 	cfg.cert_file = o->cert_file;
 	cfg.key_file = o->key_file;
 	cfg.ca_file = o->ca_file;
+	cfg.tls_version = o->tls13 ? MEF_FETCH_TLS13 : MEF_FETCH_TLS_DEFAULT;
 	cfg.accept = o->accept;
 	cfg.timeout_ms = o->c.timeout_ms;
 	rc = mef_fetch(&cfg, o->keyid, o->suid, &ans);
