@@ -17,12 +17,14 @@
 #include "transport/tls_server.h"
 
 struct conn;
+struct fetch_cache;
 
 struct worker {
 	struct mefd		*mefd;
 	unsigned		 idx;
 	struct evloop		 loop;		/* npending: commits in flight */
 	struct store		*store;
+	struct fetch_cache	*fetch_cache;	/* in front of store, for fetches */
 };
 
 struct mefd {
