@@ -91,20 +91,46 @@ suid_allowed(const struct fetch_cache_view *v, unsigned long suid)
 	return 0;
 }
 
+/* How a key kept in the fetch cache was derived: by the Target's kind alone. */
+#define DERIVED_KPSA	1
+#define DERIVED_KM	2
+
+/*
+ * The key of the answer into *pkey (borrowed from the cache, or made into
+ * *pown). A key that depends only on the Ke and the Target (Kpsa, Km) is kept
+ * in the cache entry, so the next fetch of this KeId by this Target reuses it;
+ * a SUID's usage key also depends on the SUID and is derived every time.
+ */
 static enum mef_err
-derive(const struct conn *c, const struct fetch_ctx *fc,
-    const struct fetch_cache_view *v, struct mef_secret **pkey)
+derive(struct conn *c, const struct fetch_ctx *fc, struct fetch_cache_view *v,
+    const struct mef_secret **pkey, struct mef_secret **pown)
 {
 	const struct store_target	*t = &c->target;
 	const char			*name;
+	int				 label;
+	enum mef_err			 rc;
 
 	if (fc->fp.has_suid) {
 		name = t->fqdn[0] != '\0' ? t->fqdn : t->id;
-		return kdf_usage(v->ke, fc->fp.suid, name, strlen(name), pkey);
+		rc = kdf_usage(v->ke, fc->fp.suid, name, strlen(name), pown);
+		*pkey = *pown;
+		return rc;
 	}
-	if (t->kind == MEF_TARGET_MAF)
-		return kdf_km(v->ke, t->id, strlen(t->id), pkey);
-	return kdf_kpsa(v->ke, t->id, strlen(t->id), pkey);
+	label = t->kind == MEF_TARGET_MAF ? DERIVED_KM : DERIVED_KPSA;
+	if (v->derived != NULL && v->derived_label == label) {
+		*pkey = v->derived;
+		return MEF_OK;
+	}
+	if (label == DERIVED_KM)
+		rc = kdf_km(v->ke, t->id, strlen(t->id), pown);
+	else
+		rc = kdf_kpsa(v->ke, t->id, strlen(t->id), pown);
+	if (rc != MEF_OK)
+		return rc;
+	/* The cache entry is keyed by t->id: the key is a function of it. */
+	fetch_cache_keep_derived(c->worker->fetch_cache, v, label, pown);
+	*pkey = *pown != NULL ? *pown : v->derived;
+	return MEF_OK;
 }
 
 /*
@@ -150,13 +176,14 @@ fetch_grant(struct conn *c, struct fetch_ctx *fc)
 {
 	struct store_fetch	 sf;
 	struct fetch_cache_view	 v;
-	struct mef_secret	*key = NULL, *body = NULL;
+	const struct mef_secret	*key = NULL;
+	struct mef_secret	*own = NULL, *body = NULL;
 	enum outcome		 out = OUT_INTERNAL;
 	enum mef_err		 rc;
 	size_t			 len;
 	int64_t			 now = clock_wall_s();
 
-	memset(&sf, 0, sizeof(sf));
+	sf.ke = NULL;		/* the rest is filled only by a store read */
 	if (strcasecmp(fc->fp.keyid.fqdn, c->worker->mefd->cfg.fqdn) != 0)
 		return OUT_NOT_FOUND;	/* another MEF's KeId */
 	rc = fetch_lookup(c, fc, now, &sf, &v);
@@ -172,7 +199,7 @@ fetch_grant(struct conn *c, struct fetch_ctx *fc)
 		goto out;
 	}
 	fc->lifetime_s = v.expires - now;
-	if (derive(c, fc, &v, &key) != MEF_OK ||
+	if (derive(c, fc, &v, &key, &own) != MEF_OK ||
 	    mef_secret_alloc(ANSWER_MAX, &body) != MEF_OK ||
 	    answer_encode_ok(fc->fmt, key, v.enrolee_id,
 	    (uint64_t)fc->lifetime_s, mef_secret_data(body), ANSWER_MAX,
@@ -181,9 +208,9 @@ fetch_grant(struct conn *c, struct fetch_ctx *fc)
 	out = OUT_OK;
 	conn_respond_secret(c, out, media_type(fc->fmt), &body, len);
 out:
-	mef_secret_free(&key);
+	mef_secret_free(&own);
 	mef_secret_free(&body);
-	store_fetch_clear(&sf);
+	mef_secret_free(&sf.ke);	/* the only secret of sf */
 	return out;
 }
 

@@ -3,8 +3,9 @@
  *
  * A chained hash table over (KeId, TargetID), with as many buckets as the power
  * of two at or above the bound, and one LRU list. Each entry is one allocation
- * holding its three strings; its Ke is a struct mef_secret, wiped on eviction
- * and flush. The hash is FNV-1a from a random seed: entries come only from
+ * holding its three strings; its Ke, and the key derived from it for the
+ * entry's Target once a fetch has derived it, are struct mef_secret, wiped on
+ * eviction and flush. The hash is FNV-1a from a random seed: entries come only from
  * rows the store found, which a peer cannot mint, so chains stay short, and
  * the seed keeps their layout unpredictable anyway.
  */
@@ -23,6 +24,8 @@ struct fc_entry {
 	TAILQ_ENTRY(fc_entry)	 lru;		/* head: most recently used */
 	uint64_t		 hash;
 	struct mef_secret	*ke;
+	struct mef_secret	*derived;	/* see fetch_cache_keep_derived */
+	int			 derived_label;
 	int64_t			 expires;
 	int			 is_allowed;
 	size_t			 nsuids;
@@ -51,7 +54,7 @@ static uint64_t	fc_hash(const struct fetch_cache *, const char *, size_t,
 static struct fc_entry **fc_slot(struct fetch_cache *, uint64_t, const char *,
 		    size_t, const char *, size_t);
 static void	fc_drop(struct fetch_cache *, struct fc_entry **);
-static void	fc_view(const struct fc_entry *, struct fetch_cache_view *);
+static void	fc_view(struct fc_entry *, struct fetch_cache_view *);
 
 /* see fetch_cache.h */
 enum mef_err
@@ -174,6 +177,9 @@ fetch_cache_put(struct fetch_cache *fc, const char *keyid,
 	pv->is_allowed = sf->is_allowed;
 	pv->nsuids = sf->nsuids;
 	pv->suids = sf->suids;
+	pv->derived = NULL;
+	pv->derived_label = 0;
+	pv->entry = NULL;
 	if (fc->max_entries == 0 || sf->ke == NULL ||
 	    sf->nsuids > STORE_SUIDS_MAX)
 		return;
@@ -201,6 +207,8 @@ fetch_cache_put(struct fetch_cache *fc, const char *keyid,
 	e->hash = h;
 	e->ke = sf->ke;
 	sf->ke = NULL;
+	e->derived = NULL;
+	e->derived_label = 0;
 	e->expires = sf->expires;
 	e->is_allowed = sf->is_allowed;
 	e->nsuids = sf->nsuids;
@@ -214,6 +222,23 @@ fetch_cache_put(struct fetch_cache *fc, const char *keyid,
 	TAILQ_INSERT_HEAD(&fc->lru, e, lru);
 	fc->nentries++;
 	fc_view(e, pv);
+}
+
+/* see fetch_cache.h */
+void
+fetch_cache_keep_derived(struct fetch_cache *fc, struct fetch_cache_view *v,
+    int label, struct mef_secret **pkey)
+{
+	struct fc_entry	*e = v->entry;
+
+	if (e == NULL || *pkey == NULL)
+		return;
+	mef_secret_free(&e->derived);
+	e->derived = *pkey;
+	e->derived_label = label;
+	*pkey = NULL;
+	v->derived = e->derived;
+	v->derived_label = label;
 }
 
 /* see fetch_cache.h */
@@ -267,12 +292,13 @@ fc_drop(struct fetch_cache *fc, struct fc_entry **slot)
 	*slot = e->hnext;
 	TAILQ_REMOVE(&fc->lru, e, lru);
 	mef_secret_free(&e->ke);
+	mef_secret_free(&e->derived);
 	free(e);
 	fc->nentries--;
 }
 
 static void
-fc_view(const struct fc_entry *e, struct fetch_cache_view *pv)
+fc_view(struct fc_entry *e, struct fetch_cache_view *pv)
 {
 	pv->ke = e->ke;
 	pv->enrolee_id = e->strs + e->keyid_len + e->tid_len + 2;
@@ -280,4 +306,7 @@ fc_view(const struct fc_entry *e, struct fetch_cache_view *pv)
 	pv->is_allowed = e->is_allowed;
 	pv->nsuids = e->nsuids;
 	pv->suids = e->suids;
+	pv->derived = e->derived;
+	pv->derived_label = e->derived_label;
+	pv->entry = e;
 }

@@ -3,7 +3,8 @@
  *
  * Holds what store_fetch_lookup() answered for a (KeId, TargetID) pair: the
  * unwrapped Ke in a struct mef_secret, the EnroleeID, the expiry and the link's
- * permission and SUIDs. Correctness rests on the store's change generation
+ * permission and SUIDs, and, once derived, the Target's key (Kpsa or Km), so a
+ * hit costs no store read, no unwrap and no key derivation. Correctness rests on the store's change generation
  * (store_generation()): the caller syncs the cache with it before every
  * lookup, and a generation other than the one the entries were read under
  * flushes them all. The expiry is checked on every hit. Only answers the store
@@ -22,6 +23,8 @@
 
 struct fetch_cache;
 
+struct fc_entry;
+
 /* What a fetch reads from the store; borrowed, see fetch_cache_get(). */
 struct fetch_cache_view {
 	const struct mef_secret	*ke;
@@ -30,6 +33,10 @@ struct fetch_cache_view {
 	int			 is_allowed;
 	size_t			 nsuids;
 	const unsigned long	*suids;
+	/* A key derived from ke for the entry's Target, or NULL; see below. */
+	const struct mef_secret	*derived;
+	int			 derived_label;
+	struct fc_entry		*entry;		/* NULL: not in the cache */
 };
 
 /* Counters, for tests and logs. */
@@ -76,6 +83,18 @@ int		fetch_cache_get(struct fetch_cache *fc, const char *keyid,
 void		fetch_cache_put(struct fetch_cache *fc, const char *keyid,
 		    const char *target_id, struct store_fetch *sf,
 		    struct fetch_cache_view *pv);
+/*
+ * Keeps *pkey, a key derived from the Ke of the entry v came from, with the
+ * caller's label saying how it was derived (a function of the entry's Target
+ * alone: the caller must not keep a key that depends on anything else, such as
+ * a SUID). Later views of the entry carry it in derived and derived_label, so
+ * a hit needs no key derivation. Takes ownership of *pkey and sets it to NULL
+ * when v is a cache entry (the key is then borrowed like the rest of the view,
+ * and wiped with the entry); otherwise leaves *pkey alone.
+ */
+void		fetch_cache_keep_derived(struct fetch_cache *fc,
+		    struct fetch_cache_view *v, int label,
+		    struct mef_secret **pkey);
 /* Fills *ps. */
 void		fetch_cache_stats(const struct fetch_cache *fc,
 		    struct fetch_cache_stats *ps);

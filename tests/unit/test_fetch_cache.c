@@ -1,6 +1,7 @@
 /*
  * test_fetch_cache.c -- mefd's fetch cache: hits, LRU eviction, expiry at hit
- * time, the generation flush and a disabled cache. Every Ke leaves the cache
+ * time, the generation flush, a disabled cache, and the derived key kept with
+ * an entry. Every Ke leaves the cache
  * through mef_secret_free(), which wipes: a Ke dropped any other way would show
  * as a leak in the ASan run of this test.
  */
@@ -212,6 +213,50 @@ test_disabled(void **state)
 	fetch_cache_free(&fc);
 }
 
+static void
+test_derived(void **state)
+{
+	struct fetch_cache	*fc = NULL;
+	struct fetch_cache_view	 v;
+	struct store_fetch	 sf;
+	struct mef_secret	*k = NULL;
+	unsigned char		 b[32];
+
+	memset(b, 0x77, sizeof(b));
+	assert_int_equal(fetch_cache_new(4, &fc), MEF_OK);
+	fetch_cache_sync(fc, 1);
+	put(fc, "k1@mef", "/t1", 0x11, NOW + 10);
+	assert_true(fetch_cache_get(fc, "k1@mef", "/t1", NOW, &v));
+	assert_null(v.derived);
+	assert_int_equal(mef_secret_new(b, sizeof(b), &k), MEF_OK);
+	fetch_cache_keep_derived(fc, &v, 5, &k);
+	assert_null(k);			/* the entry owns it now */
+	assert_int_equal(mef_secret_bytes(v.derived)[0], 0x77);
+	assert_true(fetch_cache_get(fc, "k1@mef", "/t1", NOW, &v));
+	assert_non_null(v.derived);
+	assert_int_equal(v.derived_label, 5);
+	/* Not for another Target's entry, and gone with a flush. */
+	put(fc, "k1@mef", "/t2", 0x12, NOW + 10);
+	assert_true(fetch_cache_get(fc, "k1@mef", "/t2", NOW, &v));
+	assert_null(v.derived);
+	fetch_cache_sync(fc, 2);
+	put(fc, "k1@mef", "/t1", 0x11, NOW + 10);
+	assert_true(fetch_cache_get(fc, "k1@mef", "/t1", NOW, &v));
+	assert_null(v.derived);
+	fetch_cache_free(&fc);
+
+	/* A view that is not an entry leaves the key with the caller. */
+	assert_int_equal(fetch_cache_new(0, &fc), MEF_OK);
+	answer(&sf, 0x55, NOW + 10);
+	fetch_cache_put(fc, "k1@mef", "/t1", &sf, &v);
+	assert_int_equal(mef_secret_new(b, sizeof(b), &k), MEF_OK);
+	fetch_cache_keep_derived(fc, &v, 5, &k);
+	assert_non_null(k);
+	mef_secret_free(&k);
+	store_fetch_clear(&sf);
+	fetch_cache_free(&fc);
+}
+
 int
 main(void)
 {
@@ -221,6 +266,7 @@ main(void)
 		cmocka_unit_test(test_lru_eviction),
 		cmocka_unit_test(test_generation_flush),
 		cmocka_unit_test(test_disabled),
+		cmocka_unit_test(test_derived),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
