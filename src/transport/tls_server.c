@@ -162,6 +162,12 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * Read ahead: one read() takes a whole record (or several) instead of
+	 * one for the 5-octet header and one for the rest; bufferevent_openssl
+	 * drains what SSL_pending() holds before it waits on the socket again.
+	 */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	ciphers = cfg->role == TLS_ROLE_BOOTSTRAP ? bootstrap_ciphers :
 	    cfg->role == TLS_ROLE_BOOTSTRAP_CERT ? bootstrap_cert_ciphers :
 	    target_ciphers;
