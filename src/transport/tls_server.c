@@ -163,11 +163,12 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	/*
-	 * Read ahead: one read() takes a whole record (or several) instead of
-	 * one for the 5-octet header and one for the rest; bufferevent_openssl
-	 * drains what SSL_pending() holds before it waits on the socket again.
+	 * No read ahead, although it would save one read() per record: a TLS 1.3
+	 * client sends its first request right behind its Finished, read ahead
+	 * pulls both into OpenSSL's buffer during the handshake, and
+	 * bufferevent_openssl only reads again when the socket becomes readable,
+	 * so that request would wait for the idle timeout.
 	 */
-	SSL_CTX_set_read_ahead(ctx, 1);
 	ciphers = cfg->role == TLS_ROLE_BOOTSTRAP ? bootstrap_ciphers :
 	    cfg->role == TLS_ROLE_BOOTSTRAP_CERT ? bootstrap_cert_ciphers :
 	    target_ciphers;
