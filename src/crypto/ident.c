@@ -16,6 +16,7 @@
 #include "crypto/ident.h"
 
 static int	has_control(const char *, size_t);
+static int	is_ascii(const char *, size_t);
 
 /* see ident.h */
 enum mef_err
@@ -34,6 +35,22 @@ ident_nfkc(const char *in, size_t in_len, char *out, size_t outsz,
 	if (u8_check((const uint8_t *)in, in_len) != NULL ||
 	    has_control(in, in_len)) {
 		rc = MEF_E_INVAL;
+		goto out;
+	}
+	/*
+	 * Printable ASCII is its own NFKC form (no ASCII character has a
+	 * decomposition or composes with another), so the common case skips
+	 * u8_normalize(), which costs thousands of instructions per call.
+	 */
+	if (is_ascii(in, in_len)) {
+		if (in_len + 1 > outsz) {
+			rc = MEF_E_TOOBIG;
+			goto out;
+		}
+		memcpy(out, in, in_len);
+		out[in_len] = '\0';
+		*pout_len = in_len;
+		rc = MEF_OK;
 		goto out;
 	}
 	/*
@@ -82,4 +99,16 @@ has_control(const char *s, size_t len)
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when every byte of s is ASCII. */
+static int
+is_ascii(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
 }

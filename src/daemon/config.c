@@ -83,6 +83,8 @@ static const struct ini_directive directives[] = {
 	    F(header_max) },
 	{ "limits", "body_max", &ini_uint, 0, 64, 1048576, "4096",
 	    F(body_max) },
+	{ "limits", "fetch_cache_entries", &ini_uint, 0, 0, 10000000, "16384",
+	    F(fetch_cache_entries) },
 	{ "audit", "file", &ini_str, 0, 0, 0, NULL, F(audit_file) },
 	{ "audit", "fsync_ms", &ini_uint, 0, 0, 60000, "1000",
 	    F(audit_fsync_ms) },

@@ -55,6 +55,7 @@ struct mef_config {
 	unsigned	idle_timeout_ms;
 	unsigned	header_max;			/* bytes of request head */
 	unsigned	body_max;			/* bytes of request body */
+	unsigned	fetch_cache_entries;		/* per worker; 0: off */
 
 	/* [audit] */
 	char		audit_file[PATH_MAX];		/* empty: no audit log */

@@ -19,6 +19,7 @@
 #include "transport/tls_server.h"
 
 struct conn;
+struct fetch_cache;
 
 struct worker {
 	struct mefd		*mefd;
@@ -28,6 +29,7 @@ struct worker {
 	char			 decoy_id[MEF_ID_MAX + 1];	/* enrol_decoy.c */
 	uint64_t		 decoy_try_us;
 	char			 decoy_miss[40];		/* never an Enrolee */
+	struct fetch_cache	*fetch_cache;	/* in front of store, for fetches */
 };
 
 struct mefd {

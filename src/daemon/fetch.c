@@ -6,7 +6,9 @@
  * and the originator are checked before the store is read, so a Target claiming
  * another Target's ID learns nothing about KeIds; only an authenticated Target that
  * names itself learns whether a KeId exists. The answer body holds the key, so it is
- * built in a struct mef_secret and handed to the connection without a copy.
+ * built in a struct mef_secret and handed to the connection without a copy. The
+ * store is read through the worker's fetch cache (fetch_cache.h), synced with the
+ * store's change generation before every lookup.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "crypto/kdf.h"
 #include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
+#include "daemon/fetch_cache.h"
 #include "protocol/answer.h"
 #include "protocol/fetch_path.h"
 #include "protocol/media.h"
@@ -27,6 +30,7 @@ struct fetch_ctx {
 	enum mef_format		fmt;
 	int64_t			lifetime_s;
 	uint64_t		t_start_us;
+	const char		*cache;		/* "hit", "miss" or "-" (off) */
 };
 
 /* see conn.h */
@@ -81,30 +85,93 @@ origin_is_target(const struct conn *c)
 }
 
 static int
-suid_allowed(const struct store_fetch *sf, unsigned long suid)
+suid_allowed(const struct fetch_cache_view *v, unsigned long suid)
 {
 	size_t	i;
 
-	for (i = 0; i < sf->nsuids; i++)
-		if (sf->suids[i] == suid)
+	for (i = 0; i < v->nsuids; i++)
+		if (v->suids[i] == suid)
 			return 1;
 	return 0;
 }
 
+/* How a key kept in the fetch cache was derived: by the Target's kind alone. */
+#define DERIVED_KPSA	1
+#define DERIVED_KM	2
+
+/*
+ * The key of the answer into *pkey (borrowed from the cache, or made into
+ * *pown). A key that depends only on the Ke and the Target (Kpsa, Km) is kept
+ * in the cache entry, so the next fetch of this KeId by this Target reuses it;
+ * a SUID's usage key also depends on the SUID and is derived every time.
+ */
 static enum mef_err
-derive(const struct conn *c, const struct fetch_ctx *fc,
-    const struct store_fetch *sf, struct mef_secret **pkey)
+derive(struct conn *c, const struct fetch_ctx *fc, struct fetch_cache_view *v,
+    const struct mef_secret **pkey, struct mef_secret **pown)
 {
 	const struct store_target	*t = &c->target;
 	const char			*name;
+	int				 label;
+	enum mef_err			 rc;
 
 	if (fc->fp.has_suid) {
 		name = t->fqdn[0] != '\0' ? t->fqdn : t->id;
-		return kdf_usage(sf->ke, fc->fp.suid, name, strlen(name), pkey);
+		rc = kdf_usage(v->ke, fc->fp.suid, name, strlen(name), pown);
+		*pkey = *pown;
+		return rc;
 	}
-	if (t->kind == MEF_TARGET_MAF)
-		return kdf_km(sf->ke, t->id, strlen(t->id), pkey);
-	return kdf_kpsa(sf->ke, t->id, strlen(t->id), pkey);
+	label = t->kind == MEF_TARGET_MAF ? DERIVED_KM : DERIVED_KPSA;
+	if (v->derived != NULL && v->derived_label == label) {
+		*pkey = v->derived;
+		return MEF_OK;
+	}
+	if (label == DERIVED_KM)
+		rc = kdf_km(v->ke, t->id, strlen(t->id), pown);
+	else
+		rc = kdf_kpsa(v->ke, t->id, strlen(t->id), pown);
+	if (rc != MEF_OK)
+		return rc;
+	/* The cache entry is keyed by t->id: the key is a function of it. */
+	fetch_cache_keep_derived(c->worker->fetch_cache, v, label, pown);
+	*pkey = *pown != NULL ? *pown : v->derived;
+	return MEF_OK;
+}
+
+/*
+ * What the store says about the KeId for this Target, through the worker's
+ * cache. The cache is synced with the store's generation first, so a
+ * revocation or removal committed by any process before this fetch began is
+ * never answered from the cache. sf holds the store's answer on a miss that
+ * the cache did not keep; *pv points into the cache or into sf.
+ */
+static enum mef_err
+fetch_lookup(struct conn *c, struct fetch_ctx *fc, int64_t now,
+    struct store_fetch *sf, struct fetch_cache_view *pv)
+{
+	const char	*keyid = fc->fp.keyid.text;
+	struct worker	*w = c->worker;
+	uint64_t	 gen;
+	enum mef_err	 rc;
+
+	if (fetch_cache_enabled(w->fetch_cache)) {
+		rc = store_generation(w->store, &gen);
+		if (rc != MEF_OK) {
+			/* Cannot tell what changed: trust nothing kept. */
+			fetch_cache_flush(w->fetch_cache);
+			return rc;
+		}
+		fetch_cache_sync(w->fetch_cache, gen);
+		if (fetch_cache_get(w->fetch_cache, keyid, c->target.id, now,
+		    pv)) {
+			fc->cache = "hit";
+			return MEF_OK;
+		}
+		fc->cache = "miss";
+	}
+	rc = store_fetch_lookup(w->store, keyid, c->target.id, now, sf);
+	if (rc == MEF_OK)
+		fetch_cache_put(w->fetch_cache, keyid, c->target.id, sf, pv);
+	return rc;
 }
 
 /* Looks the KeId up and, when everything checks out, answers with the credential. */
@@ -112,41 +179,42 @@ static enum outcome
 fetch_grant(struct conn *c, struct fetch_ctx *fc)
 {
 	struct store_fetch	 sf;
-	struct mef_secret	*key = NULL, *body = NULL;
+	struct fetch_cache_view	 v;
+	const struct mef_secret	*key = NULL;
+	struct mef_secret	*own = NULL, *body = NULL;
 	enum outcome		 out = OUT_INTERNAL;
 	enum mef_err		 rc;
 	size_t			 len;
 	int64_t			 now = clock_wall_s();
 
-	memset(&sf, 0, sizeof(sf));
+	sf.ke = NULL;		/* the rest is filled only by a store read */
 	if (strcasecmp(fc->fp.keyid.fqdn, c->worker->mefd->cfg.fqdn) != 0)
 		return OUT_NOT_FOUND;	/* another MEF's KeId */
-	rc = store_fetch_lookup(c->worker->store, fc->fp.keyid.text,
-	    c->target.id, now, &sf);
+	rc = fetch_lookup(c, fc, now, &sf, &v);
 	if (rc == MEF_E_NOTFOUND) {
 		out = OUT_NOT_FOUND;
 		goto out;
 	}
 	if (rc != MEF_OK)
 		goto out;
-	if (!sf.is_allowed || (fc->fp.has_suid && !suid_allowed(&sf,
+	if (!v.is_allowed || (fc->fp.has_suid && !suid_allowed(&v,
 	    fc->fp.suid))) {
 		out = OUT_NO_PRIVILEGE;
 		goto out;
 	}
-	fc->lifetime_s = sf.expires - now;
-	if (derive(c, fc, &sf, &key) != MEF_OK ||
+	fc->lifetime_s = v.expires - now;
+	if (derive(c, fc, &v, &key, &own) != MEF_OK ||
 	    mef_secret_alloc(ANSWER_MAX, &body) != MEF_OK ||
-	    answer_encode_ok(fc->fmt, key, sf.enrolee_id,
+	    answer_encode_ok(fc->fmt, key, v.enrolee_id,
 	    (uint64_t)fc->lifetime_s, mef_secret_data(body), ANSWER_MAX,
 	    &len) != MEF_OK)
 		goto out;
 	out = OUT_OK;
 	conn_respond_secret(c, out, media_type(fc->fmt), &body, len);
 out:
-	mef_secret_free(&key);
+	mef_secret_free(&own);
 	mef_secret_free(&body);
-	store_fetch_clear(&sf);
+	mef_secret_free(&sf.ke);	/* the only secret of sf */
 	return out;
 }
 
@@ -194,6 +262,7 @@ fetch_handle(struct conn *c)
 	memset(&fc, 0, sizeof(fc));
 	fc.t_start_us = clock_mono_us();
 	fc.fmt = MEF_FMT_JSON;
+	fc.cache = "-";
 	out = fetch_check(c, &fc);
 	if (out == OUT_OK && media_from_accept(req->has_accept ? req->accept :
 	    NULL, strlen(req->accept), &fc.fmt) != MEF_OK) {
@@ -208,11 +277,12 @@ fetch_handle(struct conn *c)
 	if (fc.fp.has_suid)
 		snprintf(suid, sizeof(suid), "%lu", fc.fp.suid);
 	log_info("fetch peer=%s target=%s origin=%s keyid=%s suid=%s "
-	    "format=%s outcome=%d lifetime=%lld latency_us=%llu", c->peer,
+	    "format=%s outcome=%d lifetime=%lld cache=%s latency_us=%llu",
+	    c->peer,
 	    c->target.id, req->has_origin ? req->origin : "-",
 	    fc.fp.keyid.text[0] != '\0' ? fc.fp.keyid.text : "-",
 	    suid,
 	    media_type(fc.fmt), outcome_get(out)->rsc,
-	    (long long)(out == OUT_OK ? fc.lifetime_s : 0),
+	    (long long)(out == OUT_OK ? fc.lifetime_s : 0), fc.cache,
 	    (unsigned long long)(clock_mono_us() - fc.t_start_us));
 }

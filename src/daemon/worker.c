@@ -12,6 +12,7 @@
 
 #include "daemon/conn.h"
 #include "daemon/daemon.h"
+#include "daemon/fetch_cache.h"
 
 static int
 conn_idle_cb(struct evloop_conn *ec)
@@ -80,6 +81,11 @@ worker_init(struct worker *w, struct mefd *d, unsigned idx, char *err,
 		    mef_strerror(rc));
 		return rc;
 	}
+	rc = fetch_cache_new(d->cfg.fetch_cache_entries, &w->fetch_cache);
+	if (rc != MEF_OK) {
+		snprintf(err, errsz, "fetch cache: %s", mef_strerror(rc));
+		return rc;
+	}
 	rc = evloop_listen(&w->loop, &boot, err, errsz);
 	if (rc == MEF_OK)
 		rc = evloop_listen(&w->loop, &target, err, errsz);
@@ -101,6 +107,7 @@ worker_free(struct worker *w)
 		c->dead = 0;
 		conn_free(c);
 	}
+	fetch_cache_free(&w->fetch_cache);
 	store_close(&w->store);
 	evloop_free(&w->loop);
 	memset(w, 0, sizeof(*w));

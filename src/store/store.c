@@ -349,6 +349,15 @@ store_fetch_clear(struct store_fetch *pf)
 
 /* see store.h */
 enum mef_err
+store_generation(struct store *st, uint64_t *pgen)
+{
+	if (st == NULL || pgen == NULL)
+		return MEF_E_INVAL;
+	return st->ops->generation(st, pgen);
+}
+
+/* see store.h */
+enum mef_err
 store_enrolee_by_fingerprint(struct store *st,
     const unsigned char fp[DIGEST_SHA256_LEN], struct store_enrolee *pe)
 {

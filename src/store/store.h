@@ -186,6 +186,7 @@ struct store_ops {
 	enum mef_err	(*fetch_lookup)(struct store *st, const char *keyid,
 			    const char *target_id, int64_t now,
 			    struct store_fetch *pf);
+	enum mef_err	(*generation)(struct store *st, uint64_t *pgen);
 };
 
 /* Every backend's struct starts with this. */
@@ -313,6 +314,16 @@ enum mef_err	store_fetch_lookup(struct store *st, const char *keyid,
 		    const char *target_id, int64_t now, struct store_fetch *pf);
 /* Frees pf->ke and zeroes *pf. */
 void		store_fetch_clear(struct store_fetch *pf);
+/*
+ * Reads the store's change generation into *pgen: a counter that every change
+ * which can withdraw a fetch answer raises (an Enrolee revoked or removed, a Ke
+ * revoked or deleted, pruning included, a Target changed or removed, a link
+ * added, changed or removed), whichever process makes it. A new Ke does not
+ * raise it. A cache of fetch_lookup answers is valid while the generation it
+ * was filled under is current. Cheap when nothing was committed since the last
+ * call on the same handle. MEF_E_STORE on a database error.
+ */
+enum mef_err	store_generation(struct store *st, uint64_t *pgen);
 
 /* "cse", "ae", "maf" <-> kind. */
 const char	*store_kind_name(enum mef_target_kind kind);

@@ -96,6 +96,8 @@ static const char *const sq_sql[SQ_NSTMT] = {
 	[SQ_ANCHOR_LIST] = "SELECT name, identity, ca_pem, crl_pem, created "
 	    "FROM anchor ORDER BY name",
 	[SQ_ANCHOR_DELETE] = "DELETE FROM anchor WHERE name = ?1",
+	[SQ_DATA_VERSION] = "PRAGMA data_version",
+	[SQ_GENERATION] = "SELECT value FROM generation WHERE id = 1",
 };
 
 static enum mef_err	sq_open(const char *location, struct wrap_kek *kek,
@@ -128,6 +130,7 @@ const struct store_ops store_sqlite_ops = {
 	.key_put_batch = store_sqlite_key_put_batch,
 	.key_list = store_sqlite_key_list,
 	.fetch_lookup = store_sqlite_fetch_lookup,
+	.generation = store_sqlite_generation,
 };
 
 /* see store_sqlite.h */

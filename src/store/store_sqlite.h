@@ -46,6 +46,8 @@ enum sq_stmt {
 	SQ_ANCHOR_INSERT,
 	SQ_ANCHOR_LIST,
 	SQ_ANCHOR_DELETE,
+	SQ_DATA_VERSION,
+	SQ_GENERATION,
 	SQ_NSTMT
 };
 
@@ -54,6 +56,11 @@ struct store_sqlite {
 	sqlite3			*db;
 	struct wrap_kek		*kek;		/* borrowed */
 	sqlite3_stmt		*stmt[SQ_NSTMT];
+	/* store_sqlite_generation(): what was seen last, to skip rereading. */
+	int			 gen_known;
+	int64_t			 gen_data_version;
+	int64_t			 gen_own_changes;
+	uint64_t		 gen_value;
 };
 
 /* The column list every target query selects, in this order. */
@@ -137,6 +144,7 @@ enum mef_err	 store_sqlite_key_put_batch(struct store *st,
 enum mef_err	 store_sqlite_key_list(struct store *st, const char *kpm_id,
 		    enum mef_err (*cb)(void *arg, const struct store_key *k),
 		    void *arg);
+enum mef_err	 store_sqlite_generation(struct store *st, uint64_t *pgen);
 enum mef_err	 store_sqlite_fetch_lookup(struct store *st, const char *keyid,
 		    const char *target_id, int64_t now, struct store_fetch *pf);
 

@@ -117,6 +117,51 @@ store_sqlite_fetch_lookup(struct store *st, const char *keyid,
 	return rc;
 }
 
+/* see store_sqlite.h */
+enum mef_err
+store_sqlite_generation(struct store *st, uint64_t *pgen)
+{
+	struct store_sqlite	*s = (struct store_sqlite *)st;
+	sqlite3_stmt		*stmt = store_sqlite_stmt(s, SQ_DATA_VERSION);
+	enum mef_err		 rc = MEF_OK;
+	int64_t			 dv, own;
+	int			 src;
+
+	/*
+	 * PRAGMA data_version changes when another handle, in any process, has
+	 * committed; it ignores this handle's own commits, which
+	 * sqlite3_total_changes64() counts. Only when either moved is the
+	 * generation row read again. It is read after data_version, so the value
+	 * kept is never older than the data_version kept with it.
+	 */
+	src = sqlite3_step(stmt);
+	dv = src == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	if (src != SQLITE_ROW)
+		rc = store_sqlite_err(s, src, "data version");
+	store_sqlite_done(stmt);
+	if (rc != MEF_OK)
+		return rc;
+	own = sqlite3_total_changes64(s->db);
+	if (s->gen_known && dv == s->gen_data_version &&
+	    own == s->gen_own_changes) {
+		*pgen = s->gen_value;
+		return MEF_OK;
+	}
+	stmt = store_sqlite_stmt(s, SQ_GENERATION);
+	src = sqlite3_step(stmt);
+	if (src == SQLITE_ROW) {
+		s->gen_value = (uint64_t)sqlite3_column_int64(stmt, 0);
+		s->gen_data_version = dv;
+		s->gen_own_changes = own;
+		s->gen_known = 1;
+		*pgen = s->gen_value;
+	} else
+		rc = store_sqlite_err(s, src == SQLITE_DONE ? SQLITE_CORRUPT :
+		    src, "generation");
+	store_sqlite_done(stmt);
+	return rc;
+}
+
 static enum mef_err
 key_insert(struct store_sqlite *s, const struct store_new_key *k)
 {

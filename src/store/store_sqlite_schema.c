@@ -16,6 +16,7 @@
  * blobs only. Version 2 adds certificate Enrolees (TS-0003 8.3.2.2): kpm is
  * NULL for them, and the binding columns say which certificate they accept;
  * anchor rows hold public CA certificates and CRLs: nothing there is wrapped.
+ * Version 3 adds the change generation that mefd's fetch cache watches.
  */
 #include <sqlite3.h>
 
@@ -26,6 +27,11 @@ struct sq_migration {
 	int		 version;	/* user_version after this step */
 	const char	*sql;
 };
+
+/* A trigger that raises the generation after each row an OP on TABLE touches. */
+#define GEN_TRIGGER(name, op, table)					\
+	"CREATE TRIGGER generation_" name " AFTER " op " ON " table	\
+	" BEGIN UPDATE generation SET value = value + 1 WHERE id = 1; END;"
 
 static const struct sq_migration migrations[] = {
 	{ 1,
@@ -102,6 +108,27 @@ static const struct sq_migration migrations[] = {
 	    "DROP TABLE enrolee;"
 	    "ALTER TABLE enrolee_v2 RENAME TO enrolee;"
 	    "PRAGMA user_version = 2;" },
+	/*
+	 * The change generation of the fetch cache: every change that can
+	 * withdraw a fetch answer raises it, through triggers, so a change made
+	 * by any process (mefctl, another mefd) is seen by every cache. A new Ke
+	 * row (a bootstrap) withdraws nothing and does not raise it.
+	 */
+	{ 3,
+	    "CREATE TABLE generation ("
+	    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	    " value INTEGER NOT NULL);"
+	    "INSERT INTO generation (id, value) VALUES (1, 1);"
+	    GEN_TRIGGER("enrolee_upd", "UPDATE", "enrolee")
+	    GEN_TRIGGER("enrolee_del", "DELETE", "enrolee")
+	    GEN_TRIGGER("key_upd", "UPDATE", "enrolment_key")
+	    GEN_TRIGGER("key_del", "DELETE", "enrolment_key")
+	    GEN_TRIGGER("target_upd", "UPDATE", "target")
+	    GEN_TRIGGER("target_del", "DELETE", "target")
+	    GEN_TRIGGER("link_ins", "INSERT", "enrolee_target")
+	    GEN_TRIGGER("link_upd", "UPDATE", "enrolee_target")
+	    GEN_TRIGGER("link_del", "DELETE", "enrolee_target")
+	    "PRAGMA user_version = 3;" },
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

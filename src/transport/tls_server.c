@@ -234,6 +234,13 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * No read ahead, although it would save one read() per record: a TLS 1.3
+	 * client sends its first request right behind its Finished, read ahead
+	 * pulls both into OpenSSL's buffer during the handshake, and
+	 * bufferevent_openssl only reads again when the socket becomes readable,
+	 * so that request would wait for the idle timeout.
+	 */
 	ciphers = cfg->role == TLS_ROLE_BOOTSTRAP ? bootstrap_ciphers :
 	    cfg->role == TLS_ROLE_BOOTSTRAP_CERT ? bootstrap_cert_ciphers :
 	    target_ciphers;

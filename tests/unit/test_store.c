@@ -342,7 +342,7 @@ test_migrate_from_empty(void **state)
 	sqlite3_stmt	*stmt = NULL;
 
 	db = raw_open(f->path);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name IN ('enrolee', 'target', "
 	    "'enrolee_target', 'enrolment_key', 'anchor')"), 5);
@@ -360,7 +360,7 @@ test_migrate_from_empty(void **state)
 	store_close(&again);
 	assert_null(again);
 	store_close(&again);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
 	/* A newer schema than this program knows is refused. */
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
@@ -809,6 +809,54 @@ test_two_handles(void **state)
 	store_close(&st2);
 }
 
+/* The generation a fetch cache watches: who raises it, and who does not. */
+static void
+test_generation(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st2 = NULL;
+	uint64_t	 g0, g1, g2;
+
+	/* st2 plays mefd's worker; f->st plays mefctl in another process. */
+	assert_int_equal(store_open(f->url, f->kek, &st2), MEF_OK);
+	add_psk_target(f->st, "/in-cse-1", MEF_TARGET_CSE, "p1", 1);
+	add_psk_target(f->st, "/in-cse-2", MEF_TARGET_CSE, "p2", 2);
+	assert_int_equal(add_enrolee(f->st, "dev-1", "C-1", "/in-cse-1",
+	    "/in-cse-2", NULL, 0), MEF_OK);
+	assert_int_equal(store_generation(st2, &g0), MEF_OK);
+	assert_int_equal(store_generation(st2, &g1), MEF_OK);
+	assert_int_equal(g0, g1);
+
+	/* New rows withdraw nothing: a bootstrap's Ke, a new Enrolee. */
+	assert_int_equal(put_key(f->st, KEYID("1"), "dev-1", 1, NOW,
+	    NOW + 100, 4), MEF_OK);
+	assert_int_equal(put_key(f->st, KEYID("2"), "dev-1", 2, NOW + 1,
+	    NOW + 100, 4), MEF_OK);
+	assert_int_equal(store_generation(st2, &g1), MEF_OK);
+	assert_int_equal(g1, g0);
+
+	/* Pruning (keep 1 of 3) deletes Ke rows: raised. */
+	assert_int_equal(put_key(f->st, KEYID("3"), "dev-1", 3, NOW + 2,
+	    NOW + 100, 1), MEF_OK);
+	assert_int_equal(store_generation(st2, &g1), MEF_OK);
+	assert_true(g1 > g0);
+	/* A Target removed: raised (its links go too). */
+	assert_int_equal(store_target_remove(f->st, "/in-cse-2"), MEF_OK);
+	assert_int_equal(store_generation(st2, &g2), MEF_OK);
+	assert_true(g2 > g1);
+	/* A revocation: raised. */
+	assert_int_equal(store_enrolee_revoke(f->st, "dev-1", NOW), MEF_OK);
+	assert_int_equal(store_generation(st2, &g1), MEF_OK);
+	assert_true(g1 > g2);
+	/* A change through the watching handle itself is seen too. */
+	assert_int_equal(store_enrolee_remove(st2, "dev-1"), MEF_OK);
+	assert_int_equal(store_generation(st2, &g2), MEF_OK);
+	assert_true(g2 > g1);
+	assert_int_equal(store_generation(f->st, &g0), MEF_OK);
+	assert_int_equal(g0, g2);
+	store_close(&st2);
+}
+
 static void
 test_anchors(void **state)
 {
@@ -1064,7 +1112,7 @@ test_migrate_v1(void **state)
 
 	assert_int_equal(store_open(url, f->kek, &st), MEF_OK);
 	db = raw_open(path);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolee"), 2);
 	/* The rebuild did not cascade to the children of enrolee. */
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM enrolee_target"),
@@ -1135,6 +1183,7 @@ main(void)
 		T(test_wrapped_columns),
 		T(test_wrong_kek_and_moved_blob),
 		T(test_two_handles),
+		T(test_generation),
 		T(test_anchors),
 		T(test_cert_enrolees),
 		T(test_migrate_v1),
