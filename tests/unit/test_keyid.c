@@ -129,7 +129,8 @@ test_parse_bad(void **state)
 		"000102030405060708090A0B0C0D0E0F@mef_example.com",
 		"0x0102030405060708090A0B0C0D0E0F@mef.example.com",
 		"+00102030405060708090A0B0C0D0E0F@mef.example.com",
-		"000102030405060708090A0B0C0D0E0F@m\xc3\xa9" "f.example.com",
+		/* a non-ASCII label (U+00E9): */
+		"000102030405060708090A0B0C0D0E0F@m\303\251f.example.com",
 	};
 	struct keyid	kid;
 	size_t		i;
