@@ -12,7 +12,8 @@
 #     with the next of BENCH_BOOT Enrolees (distinct KpmIds, one Kpm), against
 #     bench_loadgen ref-handshake on ref_psk_server (handshake + export only);
 #   3 fetch latency p99 at the load of 1 (p50, p999 and max alongside);
-#   4 fetch p50 with BENCH_BIG Enrolees against BENCH_SMALL, written by bench_populate;
+#   4 fetch p50 with BENCH_BIG Enrolees against BENCH_SMALL, written by bench_populate
+#     (with the fetch cache, and again with fetch_cache_entries = 0, 1 client);
 #   5 resident memory per idle TLS connection (BENCH_IDLE connections after one fetch
 #     each; VmRSS delta / N, nginx's workers measured alike), and mefd's VmRSS after
 #     the same runs on the big and on the small store.
@@ -264,11 +265,11 @@ fetch_mefd warm-mefd >/dev/null
 fetch_nginx warm-nginx >/dev/null
 rounds fetch-mefd fetch_mefd fetch-nginx fetch_nginx
 fetch fetch1-small "$TARGET_PORT" "$T/small.keys" 1
-RSS_SMALL=$(rss_kib "$MEFD_PID")
+RSS_SMALL=$(rss_kib $(family "$MEFD_PID"))
 took "fetch, workers=1 (mefd, nginx)" "$t0"
 
 t0=$(date +%s)
-idle_rss idle-mefd "$TARGET_PORT" "$MEFD_PID"
+idle_rss idle-mefd "$TARGET_PORT" "$(family "$MEFD_PID")"
 idle_rss idle-nginx "$NGINX_PORT" "$(family "$NGINX_PID")"
 nginx_stop
 took "idle connections (mefd, nginx)" "$t0"
@@ -309,9 +310,21 @@ while [ $r -le "$ROUNDS" ]; do
 done
 median fetch-big "$ROUNDS"
 fetch fetch1-big "$TARGET_PORT" "$T/big.keys" 1
-RSS_BIG=$(rss_kib "$MEFD_PID")
+RSS_BIG=$(rss_kib $(family "$MEFD_PID"))
 mefd_stop
 took "fetch on the big store" "$t0"
+
+# The store's own lookup: both stores again with the fetch cache off, 1 client.
+t0=$(date +%s)
+MEFD_CACHE=0
+for s in big small; do
+	mefd_start "$s" 1
+	fetch "warm-$s-nc" "$TARGET_PORT" "$T/$s.keys" 1 >/dev/null
+	fetch "fetch1-$s-nc" "$TARGET_PORT" "$T/$s.keys" 1
+	mefd_stop
+done
+MEFD_CACHE=""
+took "fetch without the cache (big, small)" "$t0"
 
 f() { field "$T/$1" "$2"; }
 # busy RUN: "load/server" busy fractions when pinned, else both CPUs.
@@ -344,6 +357,8 @@ row fetch_p50_us_big "$(f fetch-big p50_us)" "$(f fetch-mefd p50_us)" "<=1.25" \
     "$BIG vs $SMALL Enrolees, clients=$CLIENTS; rate $(f fetch-big rate) vs $(f fetch-mefd rate)"
 row fetch_p50_us_big_c1 "$(f fetch1-big p50_us)" "$(f fetch1-small p50_us)" \
     "<=1.25" "the same with 1 client; p99_us $(f fetch1-big p99_us) vs $(f fetch1-small p99_us)"
+row fetch_p50_us_big_nocache "$(f fetch1-big-nc p50_us)" \
+    "$(f fetch1-small-nc p50_us)" "<=1.25" "fetch_cache_entries = 0, 1 client: every fetch reads the store; p99_us $(f fetch1-big-nc p99_us) vs $(f fetch1-small-nc p99_us)"
 row idle_conn_kib "$(cat "$T/idle-mefd.per")" "$(cat "$T/idle-nginx.per")" \
     "<=40" "VmRSS delta / $NIDLE idle keep-alive TLS connections (one fetch each); ref: nginx workers"
 row rss_big_kib "$RSS_BIG" "$RSS_SMALL" "bounded" \

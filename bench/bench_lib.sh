@@ -153,6 +153,8 @@ key = $T/server.key
 max_connections = 100000
 idle_timeout_ms = 600000
 CONF
+	# MEFD_CACHE: fetch_cache_entries ([limits] is the last section).
+	[ -z "${MEFD_CACHE:-}" ] || echo "fetch_cache_entries = $MEFD_CACHE" >>"$1"
 }
 
 # nginx_conf FILE WORKERS: the static reference of the fetch, mefd's TLS settings.

@@ -70,7 +70,11 @@ KEYID=$(printf '%s\n' "$out" | sed -n 's/.*"KeId" *: *"\([^"]*\)".*/\1/p')
     -d "$SECONDS_" -i bench1 -k "$KPM1" || die "bench bootstrap"
 # mefd's CPU time (user + system, clock ticks) around the fetch run: CPU per
 # fetch holds still on a loaded machine where the rate does not.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$MEFD_PID/stat"; }
+# With privilege separation the work is in mefd's children: sum the family.
+cpu_ticks() {
+	for p in $(family "$MEFD_PID"); do cat "/proc/$p/stat"; done |
+	    awk '{ s += $14 + $15 } END { print s + 0 }'
+}
 c0=$(cpu_ticks)
 "$BUILD/bench_loadgen" fetch -a "127.0.0.1:$TARGET_PORT" -c "$CLIENTS" \
     -d "$SECONDS_" -i in-cse-1 -k "$PSK" -o /in-cse-1 -e "$KEYID" \
