@@ -3,7 +3,9 @@
  *
  * Each line is formatted into one stack buffer and written with a single write(2), so
  * lines from different threads never interleave. Control characters coming from peers
- * (identities are peer input) are escaped, so a peer cannot forge a log line.
+ * (identities are peer input) are escaped, so a peer cannot forge a log line; values a
+ * peer chooses also go through log_value(), so a peer cannot forge a key=value pair
+ * inside a line either (a value is a bare safe token or a quoted, escaped string).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,6 +56,69 @@ log_level_parse(const char *name)
 	return -1;
 }
 
+/* The bytes a bare value may hold: none of them is a space, '=', '"' or '\\'. */
+static int
+log_safe_byte(unsigned char c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9'))
+		return 1;
+	return c != '\0' && strchr("._~:/@+-", c) != NULL;
+}
+
+/* see log.h */
+const char *
+log_value(char *buf, size_t size, const char *s)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t	 cap, len, i, o, n, need;
+	int	 safe = 1;
+
+	if (s == NULL)
+		return "-";
+	len = strnlen(s, LOG_VALUE_MAX + 1);
+	for (i = 0; i < len && safe; i++)
+		safe = log_safe_byte((unsigned char)s[i]);
+	if (safe && len > 0 && len <= LOG_VALUE_MAX && strcmp(s, "-") != 0)
+		return s;
+	if (buf == NULL || size < 9)
+		return "\"...\"";
+	cap = size - 1 < LOG_VALUE_MAX ? size - 1 : LOG_VALUE_MAX;
+	o = 0;
+	buf[o++] = '"';
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char	c = (unsigned char)s[i];
+		char		esc[4];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			n = 2;
+		} else if (c < 0x20 || c > 0x7e) {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hexd[c >> 4];
+			esc[3] = hexd[c & 0x0f];
+			n = 4;
+		} else {
+			esc[0] = (char)c;
+			n = 1;
+		}
+		/* keep room for the closing quote, or for ..." if more follows */
+		need = s[i + 1] == '\0' ? 1 : 4;
+		if (o + n + need > cap) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, esc, n);
+		o += n;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
 static void	log_emit(enum log_level, int, int, const char *, va_list)
 		    __attribute__((format(printf, 4, 0)));
 
@@ -61,7 +126,7 @@ static void
 log_emit(enum log_level level, int with_errno, int saved_errno,
     const char *fmt, va_list ap)
 {
-	char		 msg[1024], line[2048];
+	char		 msg[2048], line[4096];	/* one write(2) <= PIPE_BUF */
 	struct timespec	 ts;
 	struct tm	 tm;
 	size_t		 i, o;
