@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,15 +57,14 @@ log_level_parse(const char *name)
 	return -1;
 }
 
-/* The bytes a bare value may hold: none of them is a space, '=', '"' or '\\'. */
-static int
-log_safe_byte(unsigned char c)
-{
-	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && strchr("._~:/@+-", c) != NULL;
-}
+/*
+ * The bytes a bare value may hold, [A-Za-z0-9._~:/@+-], one bit per byte value (bit
+ * c & 31 of word c >> 5): no space, '=', '"', '\\', control or non-ASCII byte.
+ */
+static const uint32_t log_safe[8] = {
+	0x00000000, 0x07ffe800, 0x87ffffff, 0x47fffffe, 0, 0, 0, 0,
+};
+#define LOG_SAFE_BYTE(c)	((log_safe[(c) >> 5] >> ((c) & 31)) & 1)
 
 /* see log.h */
 const char *
@@ -72,14 +72,13 @@ log_value(char *buf, size_t size, const char *s)
 {
 	static const char hexd[] = "0123456789abcdef";
 	size_t	 cap, len, i, o, n, need;
-	int	 safe = 1;
 
 	if (s == NULL)
 		return "-";
-	len = strnlen(s, LOG_VALUE_MAX + 1);
-	for (i = 0; i < len && safe; i++)
-		safe = log_safe_byte((unsigned char)s[i]);
-	if (safe && len > 0 && len <= LOG_VALUE_MAX && strcmp(s, "-") != 0)
+	for (len = 0; len <= LOG_VALUE_MAX && s[len] != '\0'; len++)
+		if (!LOG_SAFE_BYTE((unsigned char)s[len]))
+			break;
+	if (s[len] == '\0' && len > 0 && strcmp(s, "-") != 0)
 		return s;
 	if (buf == NULL || size < 9)
 		return "\"...\"";

@@ -29,6 +29,26 @@ test_safe_unchanged(void **state)
 	assert_string_equal(LOG_VAL("dev1"), "dev1");
 }
 
+/* Every byte value: bare exactly for [A-Za-z0-9._~:/@+-]. */
+static void
+test_each_byte(void **state)
+{
+	static const char safe[] = "._~:/@+-";
+	char	buf[LOG_VALUE_SIZE], in[3];
+	int	c, want;
+
+	(void)state;
+	for (c = 1; c < 256; c++) {
+		in[0] = 'a';
+		in[1] = (char)c;
+		in[2] = '\0';
+		want = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr(safe, c) != NULL;
+		if ((log_value(buf, sizeof(buf), in) == in) != want)
+			fail_msg("byte 0x%02x: bare %d, want %d", c, !want, want);
+	}
+}
+
 static void
 test_quoted(void **state)
 {
@@ -135,6 +155,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safe_unchanged),
+		cmocka_unit_test(test_each_byte),
 		cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_overlong),
 	};
