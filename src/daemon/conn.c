@@ -43,13 +43,13 @@ log_handshake_failure(struct conn *c)
 	if (c->kind == CONN_BOOTSTRAP)
 		log_info("bootstrap peer=%s kpm_id=%s outcome=handshake-failed "
 		    "identity=%s reason=\"%s\" latency_us=%llu", c->peer,
-		    c->kpm_id[0] != '\0' ? c->kpm_id : "-",
+		    c->kpm_id[0] != '\0' ? LOG_VAL(c->kpm_id) : "-",
 		    c->enrolee != NULL ? "known" : "unknown", ebuf,
 		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
 	else
 		log_info("fetch peer=%s outcome=handshake-failed target=%s "
 		    "reason=\"%s\"", c->peer,
-		    c->target_known ? c->target.id : "-", ebuf);
+		    c->target_known ? LOG_VAL(c->target.id) : "-", ebuf);
 }
 
 /* A session that broke after its handshake (a record that does not decrypt...). */

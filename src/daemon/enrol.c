@@ -60,7 +60,7 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	if (rc != MEF_OK) {
 		if (rc != MEF_E_NOTFOUND)
 			log_warnx("bootstrap peer=%s kpm_id=%s store lookup: %s",
-			    c->peer, c->kpm_id, mef_strerror(rc));
+			    c->peer, LOG_VAL(c->kpm_id), mef_strerror(rc));
 		free(e);
 		return rc;
 	}
@@ -94,7 +94,7 @@ enrol_handshake_done(struct conn *c)
 	mef_wipe(x, sizeof(x));
 	if (rc != MEF_OK) {
 		log_warnx("bootstrap peer=%s kpm_id=%s key derivation: %s",
-		    c->peer, c->kpm_id, mef_strerror(rc));
+		    c->peer, LOG_VAL(c->kpm_id), mef_strerror(rc));
 		conn_free(c);
 		return;
 	}
@@ -119,13 +119,14 @@ enrol_commit_done(struct conn *c)
 	if (c->ke_state == KE_STORED)
 		log_info("bootstrap peer=%s kpm_id=%s enrolee=%s keyid=%s "
 		    "outcome=stored tls=%s cipher=%s latency_us=%llu", c->peer,
-		    c->kpm_id, c->enrolee->enrolee_id, c->keyid,
+		    LOG_VAL(c->kpm_id), LOG_VAL(c->enrolee->enrolee_id),
+		    LOG_VAL(c->keyid),
 		    c->bev != NULL ? tls_conn_version(c->bev) : "-",
 		    c->bev != NULL ? tls_conn_cipher(c->bev) : "-",
 		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
 	else
 		log_warnx("bootstrap peer=%s kpm_id=%s keyid=%s outcome=%s",
-		    c->peer, c->kpm_id, c->keyid,
+		    c->peer, LOG_VAL(c->kpm_id), LOG_VAL(c->keyid),
 		    c->commit.result == MEF_E_NOTFOUND ? "enrolee-removed" :
 		    "store-failed");
 }
@@ -196,7 +197,8 @@ enrol_handle(struct conn *c)
 	audit_hooks_bootstrap(c, out);
 	if (out != OUT_CREATED)
 		log_info("enrolment peer=%s kpm_id=%s keyid=%s outcome=%d",
-		    c->peer, c->kpm_id, c->keyid, outcome_get(out)->rsc);
+		    c->peer, LOG_VAL(c->kpm_id), LOG_VAL(c->keyid),
+		    outcome_get(out)->rsc);
 	free(res);
 	free(body);
 }

@@ -279,8 +279,8 @@ fetch_handle(struct conn *c)
 	log_info("fetch peer=%s target=%s origin=%s keyid=%s suid=%s "
 	    "format=%s outcome=%d lifetime=%lld cache=%s latency_us=%llu",
 	    c->peer,
-	    c->target.id, req->has_origin ? req->origin : "-",
-	    fc.fp.keyid.text[0] != '\0' ? fc.fp.keyid.text : "-",
+	    LOG_VAL(c->target.id), req->has_origin ? LOG_VAL(req->origin) : "-",
+	    fc.fp.keyid.text[0] != '\0' ? LOG_VAL(fc.fp.keyid.text) : "-",
 	    suid,
 	    media_type(fc.fmt), outcome_get(out)->rsc,
 	    (long long)(out == OUT_OK ? fc.lifetime_s : 0), fc.cache,

@@ -45,7 +45,8 @@ count(struct conn *c, enum backoff_scope scope, const char *key)
 	    &v);
 	if (v.started)
 		log_warnx("bootstrap peer=%s kpm_id=%s outcome=backoff scope=%s "
-		    "address=%s failures=%u until_ms=%llu", c->peer, c->kpm_id,
+		    "address=%s failures=%u until_ms=%llu", c->peer,
+		    LOG_VAL(c->kpm_id),
 		    scope == BACKOFF_IDENTITY ? "identity" : "address",
 		    c->addr_key, v.failures, (unsigned long long)v.block_ms);
 }

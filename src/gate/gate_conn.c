@@ -85,7 +85,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	struct gate_conn	*c = arg;
 
 	log_info("association peer=%s keyid=%s outcome=timeout phase=%s",
-	    c->peer, c->keyid[0] != '\0' ? c->keyid : "-",
+	    c->peer, c->keyid[0] != '\0' ? LOG_VAL(c->keyid) : "-",
 	    c->phase == GC_OPEN ? "idle" : c->phase == GC_FETCHING ? "fetch" :
 	    "handshake");
 	gate_conn_free(c);
@@ -183,8 +183,8 @@ handshake_done(struct gate_conn *c)
 	c->phase = GC_OPEN;
 	evloop_arm_ms(c->deadline_ev, c->worker->gate->cfg.idle_timeout_ms);
 	log_info("association peer=%s keyid=%s enrolee=%s outcome=ok source=%s "
-	    "tls=%s cipher=%s latency_us=%llu", c->peer, c->keyid,
-	    c->enrolee_id, c->from_cache ? "cache" : "mef",
+	    "tls=%s cipher=%s latency_us=%llu", c->peer, LOG_VAL(c->keyid),
+	    LOG_VAL(c->enrolee_id), c->from_cache ? "cache" : "mef",
 	    tls_stream_version(c->tls), tls_stream_cipher(c->tls),
 	    (unsigned long long)since_accept(c));
 	http_fwd_req_init(&c->req, c->worker->gate->cfg.header_max);
@@ -217,7 +217,7 @@ handshake_input(struct gate_conn *c)
 	if (rc != MEF_OK) {
 		log_info("association peer=%s keyid=%s outcome=handshake-failed "
 		    "reason=\"%s\" latency_us=%llu", c->peer,
-		    c->keyid[0] != '\0' ? c->keyid : "-",
+		    c->keyid[0] != '\0' ? LOG_VAL(c->keyid) : "-",
 		    c->fetch.result != MEF_OK ? fetch_failure(c->fetch.result) :
 		    tls_stream_error(c->tls, ebuf, sizeof(ebuf)),
 		    (unsigned long long)since_accept(c));
@@ -361,7 +361,7 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		if (c->phase != GC_OPEN)
 			log_info("association peer=%s keyid=%s "
 			    "outcome=closed-in-handshake", c->peer,
-			    c->keyid[0] != '\0' ? c->keyid : "-");
+			    c->keyid[0] != '\0' ? LOG_VAL(c->keyid) : "-");
 		gate_conn_free(c);
 	}
 }

@@ -36,8 +36,8 @@ local_answer(struct gate_conn *c, int status, const char *reason, int rsc)
 	int	n;
 
 	log_info("request peer=%s keyid=%s enrolee=%s origin=%s outcome=%d "
-	    "status=%d", c->peer, c->keyid, c->enrolee_id,
-	    c->req.has_origin ? c->req.origin : "-", rsc, status);
+	    "status=%d", c->peer, LOG_VAL(c->keyid), LOG_VAL(c->enrolee_id),
+	    c->req.has_origin ? LOG_VAL(c->req.origin) : "-", rsc, status);
 	n = snprintf(msg, sizeof(msg), "HTTP/1.1 %d %s\r\nX-M2M-RSC: %d\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n", status, reason, rsc);
 	if (n > 0)
@@ -76,7 +76,7 @@ up_event_cb(struct bufferevent *bev, short what, void *arg)
 		c->closing = 1;
 	} else if (c->awaiting && !c->answered) {
 		log_warnx("request peer=%s keyid=%s outcome=upstream-failed",
-		    c->peer, c->keyid);
+		    c->peer, LOG_VAL(c->keyid));
 		local_answer(c, 502, "Bad Gateway", 5103);
 	} else if (c->awaiting) {
 		c->closing = 1;		/* cut mid-answer: nothing else to do */
@@ -102,7 +102,8 @@ drain_upstream(struct gate_conn *c, struct bufferevent *bev)
 		    (ev_ssize_t)len), len, &used);
 		if (rc != MEF_OK) {
 			log_warnx("request peer=%s keyid=%s "
-			    "outcome=bad-upstream-answer", c->peer, c->keyid);
+			    "outcome=bad-upstream-answer", c->peer,
+			    LOG_VAL(c->keyid));
 			if (!c->answered)
 				local_answer(c, 502, "Bad Gateway", 5103);
 			else

@@ -253,7 +253,7 @@ store_sqlite_unseal(struct store_sqlite *s, const char *kind, const char *id,
 	rc = wrap_open(s->kek, aad, blob, (size_t)len, pkey);
 	if (rc == MEF_E_CRYPTO)
 		log_warnx("cannot unwrap %s: wrong key-encryption key or "
-		    "altered row", aad);
+		    "altered row", LOG_VAL(aad));
 	return rc;
 }
 

@@ -190,8 +190,8 @@ key_insert(struct store_sqlite *s, const struct store_new_key *k)
 		 * bootstrap in it: this row alone is reported as not stored
 		 * (pstored), so its bootstrap is not confirmed.
 		 */
-		log_info("key %s not stored: enrolee %s was removed", k->keyid,
-		    k->kpm_id);
+		log_info("key %s not stored: enrolee %s was removed",
+		    LOG_VAL(k->keyid), LOG_VAL(k->kpm_id));
 	if (rc == MEF_OK && k->pstored != NULL)
 		*k->pstored = sqlite3_changes(s->db) > 0;
 	store_sqlite_done(stmt);

@@ -3,10 +3,13 @@
  *
  * Each line is formatted into one stack buffer and written with a single write(2), so
  * lines from different threads never interleave. Control characters coming from peers
- * (identities are peer input) are escaped, so a peer cannot forge a log line.
+ * (identities are peer input) are escaped, so a peer cannot forge a log line; values a
+ * peer chooses also go through log_value(), so a peer cannot forge a key=value pair
+ * inside a line either (a value is a bare safe token or a quoted, escaped string).
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,67 @@ log_level_parse(const char *name)
 	return -1;
 }
 
+/*
+ * The bytes a bare value may hold, [A-Za-z0-9._~:/@+-], one bit per byte value (bit
+ * c & 31 of word c >> 5): no space, '=', '"', '\\', control or non-ASCII byte.
+ */
+static const uint32_t log_safe[8] = {
+	0x00000000, 0x07ffe800, 0x87ffffff, 0x47fffffe, 0, 0, 0, 0,
+};
+#define LOG_SAFE_BYTE(c)	((log_safe[(c) >> 5] >> ((c) & 31)) & 1)
+
+/* see log.h */
+const char *
+log_value(char *buf, size_t size, const char *s)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t	 cap, len, i, o, n, need;
+
+	if (s == NULL)
+		return "-";
+	for (len = 0; len <= LOG_VALUE_MAX && s[len] != '\0'; len++)
+		if (!LOG_SAFE_BYTE((unsigned char)s[len]))
+			break;
+	if (s[len] == '\0' && len > 0 && strcmp(s, "-") != 0)
+		return s;
+	if (buf == NULL || size < 9)
+		return "\"...\"";
+	cap = size - 1 < LOG_VALUE_MAX ? size - 1 : LOG_VALUE_MAX;
+	o = 0;
+	buf[o++] = '"';
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char	c = (unsigned char)s[i];
+		char		esc[4];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			n = 2;
+		} else if (c < 0x20 || c > 0x7e) {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hexd[c >> 4];
+			esc[3] = hexd[c & 0x0f];
+			n = 4;
+		} else {
+			esc[0] = (char)c;
+			n = 1;
+		}
+		/* keep room for the closing quote, or for ..." if more follows */
+		need = s[i + 1] == '\0' ? 1 : 4;
+		if (o + n + need > cap) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, esc, n);
+		o += n;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
 static void	log_emit(enum log_level, int, int, const char *, va_list)
 		    __attribute__((format(printf, 4, 0)));
 
@@ -61,7 +125,7 @@ static void
 log_emit(enum log_level level, int with_errno, int saved_errno,
     const char *fmt, va_list ap)
 {
-	char		 msg[1024], line[2048];
+	char		 msg[2048], line[4096];	/* one write(2) <= PIPE_BUF */
 	struct timespec	 ts;
 	struct tm	 tm;
 	size_t		 i, o;
