@@ -9,11 +9,16 @@
 . "$MEF_SRC/tests/integration/lib.sh"
 mef_setup
 SRV_PIDS=""
-target_cleanup() {
+stop_servers() {
 	for p in $SRV_PIDS; do
 		kill -TERM "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	SRV_PIDS=""
+}
+mef_before_finish() { stop_servers; }
+target_cleanup() {
+	stop_servers
 	mef_cleanup
 }
 trap target_cleanup EXIT
