@@ -70,8 +70,8 @@ ${TARGET_EXTRA:-}
 sandbox = ${MEF_SANDBOX:-yes}
 ${MEF_USER:+user = $MEF_USER}
 [limits]
-handshake_timeout_ms = ${HANDSHAKE_MS:-5000}
-idle_timeout_ms = ${IDLE_MS:-5000}
+handshake_timeout_ms = ${HANDSHAKE_MS:-$((5000 * MEF_SLOW))}
+idle_timeout_ms = ${IDLE_MS:-$((5000 * MEF_SLOW))}
 CONF
 	# Extra lines from the driver or the environment, then those valgrind needs.
 	if [ -n "${MEF_CONF_APPEND:-}" ]; then
