@@ -49,8 +49,9 @@ test-fast: build
 	ctest --test-dir $(BUILD) -LE valgrind $(CTEST_ARGS)
 
 # The integration drivers with mefd, mef-gate and the CLIs under memcheck: any error
-# or leak fails (tests/integration/wrap.sh). Two at a time: most of it is waiting.
-VALGRIND_JOBS ?= 2
+# or leak fails (tests/integration/wrap.sh). Three at a time: much of it is waiting
+# (sleeps, timeouts), not CPU.
+VALGRIND_JOBS ?= 3
 test-valgrind: build
 	ctest --test-dir $(BUILD) -L valgrind -j $(VALGRIND_JOBS) $(CTEST_ARGS)
 
