@@ -16,9 +16,10 @@
 # Programs that are wrapped; the first group keeps running until signalled.
 MEF_WRAP_DAEMONS="mefd mef-gate target_server"
 MEF_WRAP_CLIS="mefctl mef-enrol mef-fetch"
-# Config lines mef_write_config appends under valgrind (e.g. a sandbox that memcheck
-# cannot run under is switched off here).
+# Config lines mef_write_config appends under valgrind.
 : "${MEF_VG_CONF_APPEND:=}"
+# memcheck's own system calls break mefd's seccomp filter: no sandbox under valgrind.
+[ -n "${MEF_VALGRIND:-}" ] && : "${MEF_SANDBOX:=no}"
 # valgrind is 20-50 times slower; drivers scale their waits by this factor.
 if [ -n "${MEF_VALGRIND:-}" ]; then MEF_SLOW=${MEF_SLOW:-20}; else MEF_SLOW=${MEF_SLOW:-1}; fi
 
