@@ -11,7 +11,7 @@ JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz \
+.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz test-valgrind \
     fuzz fuzz-merge run install clean bench-quick bench-gate
 
 all: build
@@ -40,12 +40,20 @@ $(FUZZ_BUILD)/CMakeCache.txt:
 build-fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
 
-# The whole suite on the normal build, then once more under ASan+UBSan, then every
-# fuzz target on its seed corpus and a few seconds of fuzzing (a crash fails the test).
-test: test-fast test-asan test-fuzz
+# The whole suite on the normal build, the integration drivers once more under valgrind
+# (memcheck), the whole suite under ASan+UBSan, then every fuzz target on its seed
+# corpus and a few seconds of fuzzing (a crash fails the test).
+test: test-fast test-valgrind test-asan test-fuzz
 
 test-fast: build
-	ctest --test-dir $(BUILD) $(CTEST_ARGS)
+	ctest --test-dir $(BUILD) -LE valgrind $(CTEST_ARGS)
+
+# The integration drivers with mefd, mef-gate and the CLIs under memcheck: any error
+# or leak fails (tests/integration/wrap.sh). Three at a time: much of it is waiting
+# (sleeps, timeouts), not CPU.
+VALGRIND_JOBS ?= 3
+test-valgrind: build
+	ctest --test-dir $(BUILD) -L valgrind -j $(VALGRIND_JOBS) $(CTEST_ARGS)
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -67,9 +67,20 @@ static int		header(const char *, const char *, char *, size_t);
 static void		respond(SSL *, int, const char *, const char *,
 			    const char *);
 
+static volatile sig_atomic_t	stopping;
+
+/* SIGTERM and SIGINT end the accept loop, so the cache (keys wiped) is freed. */
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	struct sigaction	 sa;
 	struct mef_target	*t = NULL;
 	struct opts		 o;
 	SSL_CTX			*ctx = NULL;
@@ -77,6 +88,11 @@ main(int argc, char **argv)
 	int			 lfd = -1, fd, rc = 1;
 
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: accept() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	if (parse_args(argc, argv, &o) != 0)
 		usage();
 	t = make_target(&o);
@@ -88,11 +104,11 @@ main(int argc, char **argv)
 	lfd = listen_on(o.listen);
 	if (lfd < 0)
 		goto out;
-	for (n = 0; o.count == 0 || n < o.count; n++) {
+	for (n = 0; !stopping && (o.count == 0 || n < o.count); n++) {
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
 			if (errno == EINTR)
-				continue;
+				continue;	/* the loop test sees a stop */
 			perror("accept");
 			goto out;
 		}

@@ -227,6 +227,9 @@ audit_head_read(const char *path, struct mac *m, uint64_t *pseq,
 	close(fd);
 	if (n == 0)
 		return MEF_E_NOTFOUND;	/* created, nothing written yet */
+	/* sscanf() reads a string: end it at what read() returned (memcheck). */
+	if (n > 0 && (size_t)n < sizeof(text))
+		text[n] = '\0';
 	if (n != HEAD_LEN || text[20] != ' ' || text[21 + 2 * MAC_LEN] != ' ' ||
 	    text[HEAD_LEN - 1] != '\n' || sscanf(text, "%20llu", &seq) != 1 ||
 	    hex_decode(text + 21, 2 * MAC_LEN, mac, MAC_LEN) != MEF_OK) {

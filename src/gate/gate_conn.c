@@ -156,8 +156,8 @@ peek_records(struct gate_conn *c)
 			snprintf(c->fetch.keyid, sizeof(c->fetch.keyid), "%s",
 			    pk.identity);
 			rc = mef_secret_new(key, sizeof(key), &c->fetch.key);
-			mef_wipe(key, sizeof(key));
 		}
+		mef_wipe(key, sizeof(key));	/* on every path out */
 		if (rc != MEF_E_AGAIN) {
 			c->from_cache = 1;
 			c->peeked = 1;

@@ -19,7 +19,9 @@ enum mef_err	b64_encode(const unsigned char *in, size_t len, char *out,
 		    size_t outsz);
 /*
  * Decodes exactly in_len characters (padded, no whitespace) into out; *pout_len gets the
- * decoded size. MEF_E_INVAL on any bad character, bad padding or a too small out.
+ * decoded size. MEF_E_INVAL on any bad character, bad padding or a too small out; out
+ * and *pout_len may then have been written and mean nothing. No branch depends on a
+ * character other than the padding (key material passes through here).
  */
 enum mef_err	b64_decode(const char *in, size_t in_len, unsigned char *out,
 		    size_t outsz, size_t *pout_len);

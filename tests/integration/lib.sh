@@ -7,6 +7,7 @@
 
 : "${MEF_BUILD:?MEF_BUILD must name the build directory}"
 : "${MEF_SRC:?MEF_SRC must name the source directory}"
+. "$MEF_SRC/tests/integration/wrap.sh"
 
 PASSED=0
 FAILED=0
@@ -56,7 +57,7 @@ mef_write_config() {
 [mef]
 fqdn = $FQDN
 workers = 2
-log_level = ${MEF_LOG_LEVEL:-info}
+log_level = ${MEF_LOG_LEVEL:-debug}
 [database]
 url = sqlite:$T/mef.db
 kek_file = $T/kek
@@ -69,9 +70,14 @@ ${TARGET_EXTRA:-}
 sandbox = ${MEF_SANDBOX:-yes}
 ${MEF_USER:+user = $MEF_USER}
 [limits]
-handshake_timeout_ms = ${HANDSHAKE_MS:-5000}
-idle_timeout_ms = ${IDLE_MS:-5000}
+handshake_timeout_ms = ${HANDSHAKE_MS:-$((5000 * MEF_SLOW))}
+idle_timeout_ms = ${IDLE_MS:-$((5000 * MEF_SLOW))}
 CONF
+	# Extra lines from the driver or the environment, then those valgrind needs.
+	if [ -n "${MEF_CONF_APPEND:-}" ]; then
+		printf '%b\n' "$MEF_CONF_APPEND" >>"$T/mefd.conf"; fi
+	if [ -n "${MEF_VALGRIND:-}" ] && [ -n "$MEF_VG_CONF_APPEND" ]; then
+		printf '%b\n' "$MEF_VG_CONF_APPEND" >>"$T/mefd.conf"; fi
 }
 
 # As root, every test runs mefd's children as nobody (MEF_USER= to stay root);
@@ -84,6 +90,7 @@ mef_setup() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/mef-test.XXXXXX")
 	trap mef_cleanup EXIT
 	trap 'exit 1' INT TERM
+	mef_wrap_setup
 	set -- $("$MEF_BUILD/mef_freeport" 2)
 	BOOT_PORT=$1
 	TARGET_PORT=$2
@@ -102,7 +109,7 @@ mef_start() {
 		"$MEF_BUILD/mefd" -c "$T/mefd.conf" >>"$T/mefd.log" 2>&1 &
 		MEFD_PID=$!
 		i=0
-		while [ $i -lt 100 ]; do
+		while [ $i -lt $((100 * MEF_SLOW)) ]; do
 			kill -0 "$MEFD_PID" 2>/dev/null || break
 			if port_listening "$BOOT_PORT" && port_listening "$TARGET_PORT"; then
 				return 0
@@ -135,7 +142,12 @@ mef_stop() {
 	fi
 }
 
-hexkey() { openssl rand -hex "${1:-32}"; }
+# hexkey [N]: N random bytes in hex, recorded as a key the logs must not carry.
+hexkey() {
+	_k=$(openssl rand -hex "${1:-32}")
+	mef_key "$_k"
+	printf '%s\n' "$_k"
+}
 
 # b64hex B64: the hex of base64 text.
 b64hex() { printf '%s' "$1" | base64 -d | od -An -v -tx1 | tr -d ' \n'; }
@@ -152,7 +164,13 @@ fetch_psk() {	# fetch_psk ORIGIN PSK_ID PSK_HEX [args] KEYID [SUID]
 	    --psk-id "$pid" --psk "$psk" "$@"
 }
 
+# mef_finish: stops mefd (and, through the driver's mef_before_finish if it defines
+# one, the other programs it started) so that valgrind sees every exit, runs the
+# secrets checks, and exits with the verdict.
 mef_finish() {
+	command -v mef_before_finish >/dev/null 2>&1 && mef_before_finish
+	mef_stop
+	mef_secrets_check
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 	exit $?

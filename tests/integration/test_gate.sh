@@ -54,8 +54,13 @@ check "mef-gate -n" "$MEF_BUILD/mef-gate" -c "$T/gate.conf" -n
 GATE_PID=$!
 "$MEF_BUILD/mef-gate" -c "$T/maf.conf" >>"$T/gate.log" 2>&1 &
 MAF_PID=$!
-cleanup_gate() {
+stop_gates() {
 	for p in $GATE_PID $MAF_PID $UP_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	GATE_PID=""; MAF_PID=""; UP_PID=""
+}
+mef_before_finish() { stop_gates; }
+cleanup_gate() {
+	stop_gates
 	mef_cleanup
 }
 trap cleanup_gate EXIT

@@ -79,15 +79,18 @@ a=$(raw in-cse-1 "$PSK1" "/enrolment" "$O1")
 row "unknown resource" 404 4004 "$a"
 
 # Overloaded: two idle connections hold this loop's slots; the third gets 503.
-( sleep 3 ) | openssl s_client -connect "127.0.0.1:$TARGET_PORT" -tls1_2 \
+# Under valgrind the two handshakes take seconds: longer holds, a longer settle.
+HOLD=3; SETTLE=1
+[ -n "${MEF_VALGRIND:-}" ] && HOLD=20 && SETTLE=10
+( sleep "$HOLD" ) | openssl s_client -connect "127.0.0.1:$TARGET_PORT" -tls1_2 \
     -cipher PSK-AES128-CBC-SHA256 -psk_identity in-cse-1 -psk "$PSK1" -quiet \
     >/dev/null 2>&1 &
 H1=$!
-( sleep 3 ) | openssl s_client -connect "127.0.0.1:$TARGET_PORT" -tls1_2 \
+( sleep "$HOLD" ) | openssl s_client -connect "127.0.0.1:$TARGET_PORT" -tls1_2 \
     -cipher PSK-AES128-CBC-SHA256 -psk_identity in-cse-1 -psk "$PSK1" -quiet \
     >/dev/null 2>&1 &
 H2=$!
-sleep 1
+sleep "$SETTLE"
 a=$(raw in-cse-1 "$PSK1" "/fetchCredentials/$KEYID" "$O1")
 row "overloaded" 503 5000 "$a"
 expect_match "Retry-After" "$a" 'Retry-After: [0-9]+'

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -182,6 +183,43 @@ test_b64_round_trip(void **state)
 		    &n), MEF_OK);
 		assert_int_equal(n, len);
 		assert_memory_equal(dec, in, len);
+	}
+}
+
+/*
+ * The arithmetic character maps against the alphabet itself: each of the 64
+ * sextets encodes to its letter, and of the 256 bytes exactly the 64 letters
+ * decode; likewise every byte's hex digits in both cases.
+ */
+static void
+test_codec_maps_exhaustive(void **state)
+{
+	static const char	alpha[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char		in[3], dec[3];
+	char			enc[5], quad[5], hex[3], want[3];
+	size_t			n;
+	int			x, c;
+
+	(void)state;
+	for (x = 0; x < 64; x++) {
+		in[0] = (unsigned char)(x << 2);
+		in[1] = in[2] = 0;
+		assert_int_equal(b64_encode(in, 3, enc, sizeof(enc)), MEF_OK);
+		assert_int_equal(enc[0], alpha[x]);
+	}
+	for (c = 0; c < 256; c++) {
+		quad[0] = (char)c;
+		memcpy(quad + 1, "AAA", 4);
+		assert_int_equal(b64_decode(quad, 4, dec, sizeof(dec), &n),
+		    c != 0 && strchr(alpha, c) != NULL ? MEF_OK : MEF_E_INVAL);
+		in[0] = (unsigned char)c;
+		assert_int_equal(hex_encode(in, 1, 0, hex, sizeof(hex)), MEF_OK);
+		snprintf(want, sizeof(want), "%02x", c);
+		assert_string_equal(hex, want);
+		assert_int_equal(hex_encode(in, 1, 1, hex, sizeof(hex)), MEF_OK);
+		snprintf(want, sizeof(want), "%02X", c);
+		assert_string_equal(hex, want);
 	}
 }
 
@@ -472,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_b64_bounds),
 		cmocka_unit_test(test_b64_non_canonical),
 		cmocka_unit_test(test_b64_round_trip),
+		cmocka_unit_test(test_codec_maps_exhaustive),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_hostport),
