@@ -37,8 +37,14 @@ CONF
 UP_PID=$!
 "$MEF_BUILD/mef-gate" -c "$T/gate.conf" >>"$T/gate.log" 2>&1 &
 GATE_PID=$!
-cleanup_gate() {
+stop_gate() {
 	for p in $GATE_PID $UP_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	GATE_PID=""; UP_PID=""
+}
+# mef_finish stops the gate first, so valgrind's log of it is complete.
+mef_before_finish() { stop_gate; }
+cleanup_gate() {
+	stop_gate
 	mef_cleanup
 }
 trap cleanup_gate EXIT
