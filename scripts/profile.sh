@@ -15,8 +15,9 @@
 # difference of two runs: PBOOT=0 at two PSECS gives a fetch (start-up and the
 # warm-up's cache misses cancel out), then PBOOT=1 against PBOOT=0 a bootstrap.
 # strace: strace -c -f counts per process. Runs without mefd's seccomp sandbox, whose
-# lists do not allow valgrind's and strace's own calls. Not part of make test. Environment: PSECS (8), BENCH_SMALL (10000),
-# BENCH_KEYS (1000), PBOOT (1: also bootstraps).
+# lists do not allow valgrind's and strace's own calls. Not part of make test.
+# Environment: PSECS (8), BENCH_SMALL (10000), BENCH_KEYS (1000), PBOOT (1: also
+# bootstraps).
 set -u
 
 BUILD=$(cd "${1:?usage: sh scripts/profile.sh BUILD_DIR MODE OUT_DIR}" && pwd) || exit 1
