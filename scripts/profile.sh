@@ -7,12 +7,17 @@
 # (keep-alive fetches over TLS 1.2 with client certificates,
 # ECDHE-ECDSA-AES128-GCM-SHA256, then PSK bootstraps), nginx serving mefd's answer as a
 # static file (master_process off, so one process holds every count), and
-# ref_psk_server (handshake and export only). Prints bench_quick's line for each run.
+# ref_psk_server (handshake and export only). Prints bench_loadgen's line for each run.
 # callgrind: OUT_DIR/cg.mefd.PID.1 holds mefd's warm-up, .2 the fetch run and the
-# final file the bootstrap run (callgrind_control -d between them); divide the
-# PROGRAM TOTALS by the ops of the matching line. strace: strace -c -f counts per
-# process. Not part of make test. Environment: PSECS (8), BENCH_SMALL (10000),
-# BENCH_KEYS (1000), PBOOT (1: also bootstraps).
+# final file the bootstrap run (callgrind_control -d between them) -- for the parent
+# process only: the network process mefd forks is not dumpable, so vgdb cannot reach
+# it and its file (the largest cg.mefd.*) holds the whole run. Per operation, take the
+# difference of two runs: PBOOT=0 at two PSECS gives a fetch (start-up and the
+# warm-up's cache misses cancel out), then PBOOT=1 against PBOOT=0 a bootstrap.
+# strace: strace -c -f counts per process. Runs without mefd's seccomp sandbox, whose
+# lists do not allow valgrind's and strace's own calls. Not part of make test.
+# Environment: PSECS (8), BENCH_SMALL (10000), BENCH_KEYS (1000), PBOOT (1: also
+# bootstraps).
 set -u
 
 BUILD=$(cd "${1:?usage: sh scripts/profile.sh BUILD_DIR MODE OUT_DIR}" && pwd) || exit 1
@@ -27,7 +32,7 @@ FQDN=mef.example.com
 TARGET=/in-cse-bench
 NBOOT=16
 . "$SRC/bench_lib.sh"
-bench_begin profile.sh mefd mefctl bench_quick bench_populate ref_psk_server
+bench_begin profile.sh mefd mefctl bench_loadgen bench_populate ref_psk_server
 set -- $("$FREEPORT" 4)
 BOOT_PORT=$1 TARGET_PORT=$2 NGINX_PORT=$3 REF_PORT=$4
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -45,6 +50,8 @@ FP=$(openssl x509 -in "$T/target.pem" -noout -fingerprint -sha256 |
 "$BUILD/mefctl" kek generate "$T/kek" >/dev/null || die "kek generate"
 KPM=$(openssl rand -hex 32)
 mefd_conf "$T/run.conf" "$T/s.db" 1
+# valgrind's and strace's own system calls are not on mefd's seccomp lists.
+printf '[process]\nsandbox = no\n' >>"$T/run.conf"
 "$BUILD/mefctl" -c "$T/run.conf" target add --id "$TARGET" \
     --cert-fingerprint "$FP" >/dev/null || die "target add"
 BOOTCREDS=""
@@ -85,7 +92,7 @@ dump() { [ "$WRAP" = callgrind ] && callgrind_control -d "$WPID" >/dev/null; }
 load() {	# load NAME MODE PORT SECONDS ARGS...
 	n=$1 m=$2 p=$3 s=$4
 	shift 4
-	taskset -c 0 "$BUILD/bench_quick" "$m" -a "127.0.0.1:$p" -t "$s" \
+	taskset -c 0 "$BUILD/bench_loadgen" "$m" -a "127.0.0.1:$p" -d "$s" \
 	    -c "$CLIENTS" "$@" | sed "s/^/$n: /"
 }
 FETCH="-s ECDHE-ECDSA-AES128-GCM-SHA256 -C $T/target.pem -K $T/target.key

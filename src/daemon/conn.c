@@ -1,12 +1,21 @@
 /*
  * conn.c -- the life of one mefd connection: handshake, requests, answers, close.
  *
+ * OpenSSL runs on the non-blocking socket itself (tls_conn.h), watched by one
+ * persistent read event; a write event is added only when an answer did not fit
+ * in the kernel's buffer. An answer is formatted in one buffer and goes out in one
+ * SSL_write: one record, one write(). With read ahead, one read() brings a whole
+ * request; before waiting for the socket again, the connection drains what OpenSSL
+ * already holds (a TLS 1.3 request sent right behind the client's Finished arrives
+ * with it, and no socket event would announce it).
+ *
  * A single deadline timer guards every phase: the handshake must finish within
  * handshake_timeout_ms, and each request must be complete within idle_timeout_ms of
  * the previous answer, so a slow or silent peer holds a slot for a bounded time.
- * Requests are processed one at a time; while an answer is still queued past
- * OUTPUT_HIGH bytes, reading pauses, so a peer that pipelines without reading cannot
- * grow our buffers.
+ * Requests are processed one at a time; reading pauses (the read event is removed)
+ * while a request waits for the commit thread or an answer is not fully sent, so a
+ * peer that pipelines without reading cannot grow our buffers: what was read past
+ * the paused request (at most one read) is kept in c->in.
  */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,28 +24,29 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "daemon/audit_hooks.h"
 #include "daemon/conn.h"
 #include "daemon/guard.h"
-#include "transport/tls_server.h"
+#include "transport/tls_conn.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/sockaddr.h"
 
-#define OUTPUT_HIGH	(64 * 1024)
+/* One read: a full TLS record's plaintext. */
+#define READ_CHUNK	16384
+/* Answers up to this size are formatted on the stack (wiped after sending). */
+#define ANSWER_STACK	8192
 
-static void	conn_process(struct conn *c);
+static void	conn_process(struct conn *c, int readable);
 
 static void
 log_handshake_failure(struct conn *c)
 {
 	char	ebuf[128];
 
-	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	tls_last_error(c->tls, ebuf, sizeof(ebuf));
 	if (c->guard_refused)
 		snprintf(ebuf, sizeof(ebuf), "back-off");
 	audit_hooks_handshake(c);
@@ -58,7 +68,7 @@ log_session_error(struct conn *c)
 {
 	char	ebuf[128];
 
-	tls_last_error(c->bev, ebuf, sizeof(ebuf));
+	tls_last_error(c->tls, ebuf, sizeof(ebuf));
 	log_info("%s peer=%s outcome=tls-error reason=\"%s\"",
 	    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch", c->peer, ebuf);
 }
@@ -73,7 +83,7 @@ log_session_error(struct conn *c)
 static int
 target_authenticated(struct conn *c)
 {
-	c->target_known = tls_conn_psk_used(c->bev) ? c->target_psk :
+	c->target_known = tls_conn_psk_used(c->tls) ? c->target_psk :
 	    c->target_cert;
 	if (c->target_known)
 		return 1;
@@ -94,52 +104,116 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_free(c);
 }
 
+/* Reading on (the read event added) or paused. */
 static void
-event_cb(struct bufferevent *bev, short what, void *arg)
+conn_reading(struct conn *c, int on)
 {
-	struct conn	*c = arg;
-
-	if (what & BEV_EVENT_CONNECTED) {
-		c->handshake_done = 1;
-		evloop_arm_ms(c->deadline_ev,
-		    c->worker->mefd->cfg.idle_timeout_ms);
-		if (c->kind == CONN_BOOTSTRAP && !c->overloaded)
-			enrol_handshake_done(c);
-		else if (c->kind == CONN_BOOTSTRAP || !target_authenticated(c))
-			conn_free(c);
+	if (on == c->reading)
 		return;
-	}
-	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)) {
-		if (!c->handshake_done) {
-			log_handshake_failure(c);
-			if (c->kind == CONN_BOOTSTRAP)
-				guard_failed(c);
-		} else if (what & BEV_EVENT_ERROR)
-			log_session_error(c);
-		conn_free(c);
-	}
+	if (on)
+		event_add(c->read_ev, NULL);
+	else
+		event_del(c->read_ev);
+	c->reading = on;
+}
+
+/* 1 when the next request may be read and processed. */
+static int
+conn_runnable(const struct conn *c)
+{
+	return c->handshake_done && !c->closing && !c->waiting && c->out == NULL;
 }
 
 static void
-read_cb(struct bufferevent *bev, void *arg)
+conn_handshake(struct conn *c)
 {
-	conn_process(arg);
-}
-
-static void
-write_cb(struct bufferevent *bev, void *arg)
-{
-	struct conn	*c = arg;
-
-	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+	switch (tls_conn_handshake(c->tls)) {
+	case TLS_IO_OK:
+		break;
+	case TLS_IO_WANT_READ:
 		return;
-	if (c->closing) {
-		tls_conn_shutdown(c->bev);
+	case TLS_IO_WANT_WRITE:
+		event_add(c->write_ev, NULL);
+		return;
+	default:
+		log_handshake_failure(c);
+		if (c->kind == CONN_BOOTSTRAP)
+			guard_failed(c);
 		conn_free(c);
 		return;
 	}
-	/* Output drained: resume a paused pipeline. */
-	conn_process(c);
+	c->handshake_done = 1;
+	evloop_arm_ms(c->deadline_ev, c->worker->mefd->cfg.idle_timeout_ms);
+	if (c->kind == CONN_BOOTSTRAP && !c->overloaded) {
+		if (!enrol_handshake_done(c))
+			return;
+	} else if (c->kind == CONN_BOOTSTRAP || !target_authenticated(c)) {
+		conn_free(c);
+		return;
+	}
+	/* A request may have come with the Finished (read ahead). */
+	conn_process(c, 0);
+}
+
+static void
+read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (!c->handshake_done)
+		conn_handshake(c);
+	else
+		conn_process(c, 1);
+}
+
+/*
+ * Sends what is left of the answer. Returns 0 when the connection broke (the
+ * caller frees it).
+ */
+static int
+conn_flush(struct conn *c)
+{
+	size_t		 len = mef_secret_len(c->out), n;
+	enum tls_io	 io = TLS_IO_OK;
+
+	while (c->out_off < len) {
+		io = tls_conn_write(c->tls, mef_secret_bytes(c->out) + c->out_off,
+		    len - c->out_off, &n);
+		if (io != TLS_IO_OK)
+			break;
+		c->out_off += n;
+	}
+	if (c->out_off == len) {
+		mef_secret_free(&c->out);
+		c->out_off = 0;
+		return 1;
+	}
+	if (io == TLS_IO_WANT_WRITE) {
+		event_add(c->write_ev, NULL);
+		return 1;
+	}
+	if (io == TLS_IO_ERROR)
+		log_session_error(c);
+	return 0;
+}
+
+static void
+write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	int		 readable = c->read_wants_write;
+
+	if (!c->handshake_done) {
+		conn_handshake(c);
+		return;
+	}
+	if (c->out != NULL && !conn_flush(c)) {
+		conn_free(c);
+		return;
+	}
+	c->read_wants_write = 0;
+	/* Output drained (or a read could write): resume the pipeline. */
+	conn_process(c, readable);
 }
 
 static void
@@ -161,7 +235,7 @@ commit_cb(evutil_socket_t fd, short what, void *arg)
 		c->waiting = 0;
 		enrol_handle(c);
 		http_req_parser_next(&c->parser);
-		conn_process(c);
+		conn_process(c, 0);
 	}
 }
 
@@ -189,26 +263,33 @@ conn_accept(struct worker *w, enum conn_kind kind, int cert, int fd,
 	sockaddr_format(sa, c->peer, sizeof(c->peer));
 	backoff_addr_key(sa, c->addr_key, sizeof(c->addr_key));
 	http_req_parser_init(&c->parser, d->cfg.header_max, d->cfg.body_max);
+	/* From here on fd belongs to c->tls (closed with it, or now on failure). */
+	c->tls = tls_conn_new(kind == CONN_TARGET ? d->target_tls :
+	    cert ? d->boot_cert_tls : d->boot_tls, fd, c);
+	if (c->tls == NULL)
+		goto fail;
 	c->deadline_ev = evtimer_new(w->loop.base, deadline_cb, c);
 	c->commit_ev = event_new(w->loop.base, -1, 0, commit_cb, c);
-	if (c->deadline_ev == NULL || c->commit_ev == NULL) {
-		evutil_closesocket(fd);
+	c->read_ev = event_new(w->loop.base, fd, EV_READ | EV_PERSIST, read_cb,
+	    c);
+	c->write_ev = event_new(w->loop.base, fd, EV_WRITE, write_cb, c);
+	if (c->deadline_ev == NULL || c->commit_ev == NULL ||
+	    c->read_ev == NULL || c->write_ev == NULL)
 		goto fail;
-	}
-	c->bev = tls_server_accept(kind == CONN_TARGET ? d->target_tls :
-	    cert ? d->boot_cert_tls : d->boot_tls, w->loop.base, fd, c);
-	if (c->bev == NULL)
-		goto fail;
-	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_reading(c, 1);
 	evloop_arm_ms(c->deadline_ev, d->cfg.handshake_timeout_ms);
 	evloop_conn_add(&w->loop, &c->link);
 	return;
 fail:
+	tls_conn_free(&c->tls);
 	if (c->deadline_ev != NULL)
 		event_free(c->deadline_ev);
 	if (c->commit_ev != NULL)
 		event_free(c->commit_ev);
+	if (c->read_ev != NULL)
+		event_free(c->read_ev);
+	if (c->write_ev != NULL)
+		event_free(c->write_ev);
 	http_req_parser_free(&c->parser);
 	free(c);
 }
@@ -219,10 +300,16 @@ conn_free(struct conn *c)
 {
 	if (c->dead)
 		return;
-	if (c->bev != NULL) {
-		bufferevent_free(c->bev);
-		c->bev = NULL;
+	if (c->tls != NULL) {
+		event_free(c->read_ev);
+		event_free(c->write_ev);
+		c->read_ev = c->write_ev = NULL;
+		tls_conn_free(&c->tls);
 	}
+	mef_secret_free(&c->out);
+	free(c->in);
+	c->in = NULL;
+	c->in_len = 0;
 	event_del(c->deadline_ev);
 	if (c->ke_state == KE_PENDING) {
 		/* The commit thread still holds c->commit: free on its return. */
@@ -242,7 +329,7 @@ conn_free(struct conn *c)
 int
 conn_is_idle(const struct conn *c)
 {
-	return c->ke_state != KE_PENDING && !c->waiting &&
+	return c->ke_state != KE_PENDING && !c->waiting && c->out == NULL &&
 	    !http_req_parser_started(&c->parser);
 }
 
@@ -267,6 +354,59 @@ respond_head(struct conn *c, enum outcome out, const char *content_type,
 		c->closing = 1;
 }
 
+/*
+ * Sends head and body as one record (one SSL_write, one write()); what the
+ * kernel does not take now is kept in c->out (wiped) and sent on POLLOUT. A
+ * failure marks the connection broken; conn_process() frees it. A secret
+ * answer's copy on the stack is wiped.
+ */
+static void
+conn_send(struct conn *c, const struct http_response *r, const void *body,
+    size_t len, int secret)
+{
+	unsigned char		 stack[ANSWER_STACK];
+	struct mef_secret	*heap = NULL;
+	unsigned char		*buf = stack;
+	char			 head[HTTP_RESPONSE_HEAD_MAX];
+	size_t			 head_len, total, off = 0, n;
+	enum tls_io		 io = TLS_IO_OK;
+
+	if (http_response_head(r, len, head, &head_len) != MEF_OK)
+		goto broken;
+	total = head_len + len;
+	if (total > sizeof(stack)) {
+		if (mef_secret_alloc(total, &heap) != MEF_OK)
+			goto broken;
+		buf = mef_secret_data(heap);
+	}
+	memcpy(buf, head, head_len);
+	if (len > 0)
+		memcpy(buf + head_len, body, len);
+	while (off < total) {
+		io = tls_conn_write(c->tls, buf + off, total - off, &n);
+		if (io != TLS_IO_OK)
+			break;
+		off += n;
+	}
+	if (off < total && io == TLS_IO_WANT_WRITE &&
+	    mef_secret_alloc(total - off, &c->out) == MEF_OK) {
+		memcpy(mef_secret_data(c->out), buf + off, total - off);
+		c->out_off = 0;
+		event_add(c->write_ev, NULL);
+	} else if (off < total) {
+		if (io == TLS_IO_ERROR)
+			log_session_error(c);
+		c->broken = c->closing = 1;
+	}
+	if (heap != NULL)
+		mef_secret_free(&heap);
+	else if (secret)
+		mef_wipe(stack, total);
+	return;
+broken:
+	c->broken = c->closing = 1;
+}
+
 /* see conn.h */
 void
 conn_respond(struct conn *c, enum outcome out, const char *content_type,
@@ -275,9 +415,7 @@ conn_respond(struct conn *c, enum outcome out, const char *content_type,
 	struct http_response	r;
 
 	respond_head(c, out, content_type, &r);
-	if (http_response_write(bufferevent_get_output(c->bev), &r, body, len) !=
-	    MEF_OK)
-		c->closing = 1;
+	conn_send(c, &r, body, len, 0);
 	evloop_arm_ms(c->deadline_ev, c->worker->mefd->cfg.idle_timeout_ms);
 }
 
@@ -289,9 +427,11 @@ conn_respond_secret(struct conn *c, enum outcome out, const char *content_type,
 	struct http_response	r;
 
 	respond_head(c, out, content_type, &r);
-	if (http_response_write_secret(bufferevent_get_output(c->bev), &r, pbody,
-	    len) != MEF_OK)
-		c->closing = 1;
+	if (len > mef_secret_len(*pbody)) {
+		c->broken = c->closing = 1;
+	} else
+		conn_send(c, &r, mef_secret_bytes(*pbody), len, 1);
+	mef_secret_free(pbody);
 	evloop_arm_ms(c->deadline_ev, c->worker->mefd->cfg.idle_timeout_ms);
 }
 
@@ -314,32 +454,110 @@ dispatch(struct conn *c)
 	http_req_parser_next(&c->parser);
 }
 
-static void
-conn_process(struct conn *c)
+/*
+ * Parses data and dispatches each complete request, until it runs out or the
+ * pipeline pauses. Returns the bytes consumed.
+ */
+static size_t
+conn_feed(struct conn *c, const char *data, size_t len)
 {
-	struct evbuffer	*in = bufferevent_get_input(c->bev);
-	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	size_t		 avail, used;
-	char		*data;
-	enum mef_err	 rc;
+	size_t		off = 0, used;
+	enum mef_err	rc;
 
-	while (!c->closing && !c->waiting && c->handshake_done) {
-		if (evbuffer_get_length(out) > OUTPUT_HIGH)
-			return;		/* write_cb resumes */
-		avail = evbuffer_get_contiguous_space(in);
-		if (avail == 0)
-			return;
-		data = (char *)evbuffer_pullup(in, (ev_ssize_t)avail);
-		rc = http_req_parser_feed(&c->parser, data, avail, &used);
-		evbuffer_drain(in, used);
+	while (off < len && conn_runnable(c)) {
+		rc = http_req_parser_feed(&c->parser, data + off, len - off,
+		    &used);
+		off += used;
 		if (rc != MEF_OK) {
 			conn_respond(c, c->parser.error, NULL, NULL, 0);
 			log_info("%s peer=%s outcome=%d reason=bad-request",
 			    c->kind == CONN_BOOTSTRAP ? "bootstrap" : "fetch",
 			    c->peer, outcome_get(c->parser.error)->rsc);
-			return;
+			c->closing = 1;
+			break;
 		}
 		if (http_req_parser_done(&c->parser))
 			dispatch(c);
+		else if (used == 0)
+			break;
 	}
+	return off;
+}
+
+/* Keeps data (read past a paused request) for later; 0 when out of memory. */
+static int
+conn_keep(struct conn *c, const char *data, size_t len)
+{
+	char	*p;
+
+	if (len == 0 || c->closing)
+		return 1;
+	p = realloc(c->in, c->in_len + len);
+	if (p == NULL)
+		return 0;
+	memcpy(p + c->in_len, data, len);
+	c->in = p;
+	c->in_len += len;
+	return 1;
+}
+
+/* Feeds what was kept from an earlier read, as far as the pipeline allows. */
+static void
+conn_feed_kept(struct conn *c)
+{
+	size_t	used;
+
+	used = conn_feed(c, c->in, c->in_len);
+	if (used == c->in_len || c->closing) {
+		free(c->in);
+		c->in = NULL;
+		c->in_len = 0;
+	} else if (used > 0) {
+		memmove(c->in, c->in + used, c->in_len - used);
+		c->in_len -= used;
+	}
+}
+
+/*
+ * Reads and answers requests while the pipeline runs: one read when the socket
+ * said it is readable, then as long as OpenSSL holds input. Then closes (after
+ * the last answer is sent) or sets reading on or off. May free c.
+ */
+static void
+conn_process(struct conn *c, int readable)
+{
+	char		buf[READ_CHUNK];
+	size_t		n, used;
+	enum tls_io	io;
+
+	if (c->in_len > 0 && conn_runnable(c))
+		conn_feed_kept(c);
+	while (conn_runnable(c) && c->in_len == 0 &&
+	    (readable || tls_conn_has_pending(c->tls))) {
+		readable = 0;
+		io = tls_conn_read(c->tls, buf, sizeof(buf), &n);
+		if (io == TLS_IO_WANT_READ)
+			break;
+		if (io == TLS_IO_WANT_WRITE) {
+			c->read_wants_write = 1;
+			event_add(c->write_ev, NULL);
+			break;
+		}
+		if (io != TLS_IO_OK) {
+			if (io == TLS_IO_ERROR)
+				log_session_error(c);
+			conn_free(c);
+			return;
+		}
+		used = conn_feed(c, buf, n);
+		if (!conn_keep(c, buf + used, n - used))
+			c->broken = c->closing = 1;
+	}
+	if (c->closing && c->out == NULL) {
+		if (!c->broken)
+			tls_conn_shutdown(c->tls);
+		conn_free(c);
+		return;
+	}
+	conn_reading(c, conn_runnable(c) && !c->read_wants_write);
 }

@@ -22,8 +22,8 @@
 #include "protocol/rsc.h"
 #include "store/store.h"
 
-struct bufferevent;
 struct event;
+struct tls_conn;
 struct sockaddr;
 
 enum conn_kind {
@@ -41,19 +41,30 @@ enum ke_state {
 struct conn {
 	struct worker		*worker;
 	enum conn_kind		 kind;
-	struct bufferevent	*bev;
+	struct tls_conn		*tls;		/* NULL once closed */
+	struct event		*read_ev;	/* persistent, while reading */
+	struct event		*write_ev;	/* only while the kernel is full */
 	struct event		*deadline_ev;
 	struct http_req_parser	 parser;
 	char			 peer[64];	/* "addr:port" for logs */
 	uint64_t		 t_accept_us;
 	int			 handshake_done;
+	int			 reading;	/* read_ev added */
+	int			 read_wants_write; /* SSL_read waits for POLLOUT */
 	int			 closing;	/* free once output is sent */
+	int			 broken;	/* no close_notify: it cannot go */
 	int			 dead;		/* free when the commit returns */
 	int			 waiting;	/* a request waits for the commit */
 	int			 overloaded;	/* past max_connections: 503 */
 	int			 cert;		/* certificate bootstrap listener */
 	int			 guard_refused;	/* back-off: dummy PSK (guard.h) */
 	char			 addr_key[BACKOFF_ADDR_KEY_MAX];/* peer, for back-off */
+	/* Plaintext read past a request while the pipeline is paused. */
+	char			*in;
+	size_t			 in_len;
+	/* The unsent rest of an answer (wiped: it may hold key material). */
+	struct mef_secret	*out;
+	size_t			 out_off;
 
 	/* Bootstrap */
 	char			 kpm_id[MEF_ID_MAX + 1];
@@ -105,7 +116,8 @@ void		conn_respond_secret(struct conn *c, enum outcome out,
 enum mef_err	enrol_psk_lookup(void *conn_arg, const char *identity,
 		    struct mef_secret **ppsk);
 enum mef_err	enrol_cert_check(void *conn_arg, const struct tls_peer_cert *pc);
-void		enrol_handshake_done(struct conn *c);
+/* Returns 0 when it freed the connection. */
+int		enrol_handshake_done(struct conn *c);
 void		enrol_commit_done(struct conn *c);
 void		enrol_handle(struct conn *c);
 

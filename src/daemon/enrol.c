@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/bufferevent.h>
 
 #include "crypto/kdf.h"
 #include "crypto/keyid.h"
@@ -18,7 +17,7 @@
 #include "daemon/conn.h"
 #include "daemon/guard.h"
 #include "protocol/enrol_msg.h"
-#include "transport/tls_server.h"
+#include "transport/tls_conn.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -71,7 +70,7 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 }
 
 /* see conn.h */
-void
+int
 enrol_handshake_done(struct conn *c)
 {
 	struct mefd	*d = c->worker->mefd;
@@ -82,10 +81,10 @@ enrol_handshake_done(struct conn *c)
 	if (c->enrolee == NULL) {
 		/* The dummy PSK cannot complete a handshake; refuse anyway. */
 		conn_free(c);
-		return;
+		return 0;
 	}
 	guard_succeeded(c);
-	rc = tls_conn_export(c->bev, KDF_EXPORTER_LABEL, KDF_EXPORTER_LABEL_LEN,
+	rc = tls_conn_export(c->tls, KDF_EXPORTER_LABEL, KDF_EXPORTER_LABEL_LEN,
 	    x, sizeof(x));
 	if (rc == MEF_OK)
 		rc = kdf_split(x, sizeof(x), rel, &c->ke);
@@ -96,7 +95,7 @@ enrol_handshake_done(struct conn *c)
 		log_warnx("bootstrap peer=%s kpm_id=%s key derivation: %s",
 		    c->peer, LOG_VAL(c->kpm_id), mef_strerror(rc));
 		conn_free(c);
-		return;
+		return 0;
 	}
 	c->commit.key.keyid = c->keyid;
 	c->commit.key.kpm_id = c->enrolee->kpm_id;
@@ -107,6 +106,7 @@ enrol_handshake_done(struct conn *c)
 	c->ke_state = KE_PENDING;
 	c->worker->loop.npending++;
 	commit_submit(d->commit, &c->commit);
+	return 1;
 }
 
 /* see conn.h */
@@ -121,8 +121,8 @@ enrol_commit_done(struct conn *c)
 		    "outcome=stored tls=%s cipher=%s latency_us=%llu", c->peer,
 		    LOG_VAL(c->kpm_id), LOG_VAL(c->enrolee->enrolee_id),
 		    LOG_VAL(c->keyid),
-		    c->bev != NULL ? tls_conn_version(c->bev) : "-",
-		    c->bev != NULL ? tls_conn_cipher(c->bev) : "-",
+		    c->tls != NULL ? tls_conn_version(c->tls) : "-",
+		    c->tls != NULL ? tls_conn_cipher(c->tls) : "-",
 		    (unsigned long long)(clock_mono_us() - c->t_accept_us));
 	else
 		log_warnx("bootstrap peer=%s kpm_id=%s keyid=%s outcome=%s",

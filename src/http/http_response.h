@@ -2,8 +2,8 @@
  * http_response.h -- writing an HTTP/1.1 answer with its oneM2M headers.
  *
  * Every answer carries X-M2M-RSC, echoes X-M2M-RI when the request had one, and a
- * Content-Length. A body that holds key material is handed over as a struct mef_secret
- * whose bytes libevent references in place and which is wiped and freed once sent.
+ * Content-Length. Only the head is formatted here; the connection sends it with the
+ * body.
  */
 #ifndef MEF_HTTP_HTTP_RESPONSE_H
 #define MEF_HTTP_HTTP_RESPONSE_H
@@ -11,9 +11,8 @@
 #include <stddef.h>
 
 #include "mef/error.h"
-#include "util/secret.h"
 
-struct evbuffer;
+#define HTTP_RESPONSE_HEAD_MAX	1024
 
 struct http_response {
 	int		 status;	/* HTTP status */
@@ -25,16 +24,12 @@ struct http_response {
 	int		 close;		/* "Connection: close" */
 };
 
-/* Appends head and a copy of body (len may be 0) to out. */
-enum mef_err	http_response_write(struct evbuffer *out,
-		    const struct http_response *r, const void *body, size_t len);
 /*
- * Appends head and the first len bytes of *pbody to out without copying them; takes
- * ownership of *pbody (set to NULL), which is wiped and freed once libevent is done
- * with it, or at once on failure.
+ * Formats the head of an answer with a body of len bytes into head, which has room
+ * for HTTP_RESPONSE_HEAD_MAX bytes; *phead_len gets its length. MEF_E_TOOBIG when it
+ * does not fit. The caller sends head and body together (one TLS record).
  */
-enum mef_err	http_response_write_secret(struct evbuffer *out,
-		    const struct http_response *r, struct mef_secret **pbody,
-		    size_t len);
+enum mef_err	http_response_head(const struct http_response *r, size_t len,
+		    char *head, size_t *phead_len);
 
 #endif /* MEF_HTTP_HTTP_RESPONSE_H */

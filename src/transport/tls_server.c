@@ -19,11 +19,9 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
-#include <event2/event.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
@@ -234,13 +232,7 @@ ctx_configure(struct tls_server *srv, char *err, size_t errsz)
 	    SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	/*
-	 * No read ahead, although it would save one read() per record: a TLS 1.3
-	 * client sends its first request right behind its Finished, read ahead
-	 * pulls both into OpenSSL's buffer during the handshake, and
-	 * bufferevent_openssl only reads again when the socket becomes readable,
-	 * so that request would wait for the idle timeout.
-	 */
+	/* Read ahead and write modes are per connection (tls_conn.c). */
 	ciphers = cfg->role == TLS_ROLE_BOOTSTRAP ? bootstrap_ciphers :
 	    cfg->role == TLS_ROLE_BOOTSTRAP_CERT ? bootstrap_cert_ciphers :
 	    target_ciphers;
@@ -342,124 +334,4 @@ tls_server_new_ssl(struct tls_server *srv, void *conn_arg)
 	SSL_set_ex_data(ssl, ex_conn_arg, conn_arg);
 	SSL_set_accept_state(ssl);
 	return ssl;
-}
-
-/* see tls_server.h */
-struct bufferevent *
-tls_server_accept(struct tls_server *srv, struct event_base *base, int fd,
-    void *conn_arg)
-{
-	struct bufferevent	*bev;
-	SSL			*ssl;
-
-	ssl = tls_server_new_ssl(srv, conn_arg);
-	if (ssl == NULL) {
-		evutil_closesocket(fd);
-		return NULL;
-	}
-	/* On failure libevent frees ssl (BEV_OPT_CLOSE_ON_FREE) but not fd. */
-	bev = bufferevent_openssl_socket_new(base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
-		SSL_free(ssl);
-		evutil_closesocket(fd);
-		return NULL;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
-}
-
-/* see tls_server.h */
-enum mef_err
-tls_conn_export(struct bufferevent *bev, const char *label, size_t label_len,
-    unsigned char *out, size_t out_len)
-{
-	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
-
-	if (ssl == NULL || SSL_export_keying_material(ssl, out, out_len, label,
-	    label_len, NULL, 0, 0) != 1) {
-		ERR_clear_error();
-		return MEF_E_CRYPTO;
-	}
-	return MEF_OK;
-}
-
-/* see tls_server.h */
-void
-tls_conn_shutdown(struct bufferevent *bev)
-{
-	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
-
-	if (ssl != NULL && SSL_is_init_finished(ssl))
-		(void)SSL_shutdown(ssl);
-	ERR_clear_error();
-}
-
-/* see tls_server.h */
-int
-tls_conn_psk_used(struct bufferevent *bev)
-{
-	SSL			*ssl = bufferevent_openssl_get_ssl(bev);
-	const SSL_CIPHER	*cipher;
-
-	if (ssl == NULL || !SSL_is_init_finished(ssl))
-		return 0;
-	/*
-	 * TLS 1.3: without tickets or a session cache, a resumed session can
-	 * only be the external PSK, whose binder verified. TLS 1.2: a PSK
-	 * suite, whose Finished proved the key.
-	 */
-	if (SSL_version(ssl) >= TLS1_3_VERSION)
-		return SSL_session_reused(ssl) == 1;
-	cipher = SSL_get_current_cipher(ssl);
-	return cipher != NULL &&
-	    SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk;
-}
-
-/* see tls_server.h */
-const char *
-tls_conn_psk_identity(struct bufferevent *bev)
-{
-	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
-
-	return ssl != NULL && tls_conn_psk_used(bev) ?
-	    SSL_get_psk_identity(ssl) : NULL;
-}
-
-/* see tls_server.h */
-const char *
-tls_conn_version(struct bufferevent *bev)
-{
-	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
-
-	return ssl != NULL ? SSL_get_version(ssl) : "-";
-}
-
-/* see tls_server.h */
-const char *
-tls_conn_cipher(struct bufferevent *bev)
-{
-	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
-
-	return ssl != NULL ? SSL_get_cipher_name(ssl) : "-";
-}
-
-/* see tls_server.h */
-const char *
-tls_last_error(struct bufferevent *bev, char *buf, size_t bufsz)
-{
-	unsigned long	e = 0, next;
-
-	if (bev != NULL)
-		e = bufferevent_get_openssl_error(bev);
-	while ((next = ERR_get_error()) != 0)
-		if (e == 0)
-			e = next;
-	if (e == 0) {
-		snprintf(buf, bufsz, "connection closed");
-		return buf;
-	}
-	snprintf(buf, bufsz, "%s", ERR_reason_error_string(e) != NULL ?
-	    ERR_reason_error_string(e) : "TLS error");
-	return buf;
 }

@@ -6,7 +6,8 @@
 # X-M2M-Origin and a duplicate X-M2M-Origin 400 and closed; a Target authenticated as
 # one ID claiming another, or asking for a KeId of an Enrolee not provisioned for it,
 # 403 with X-M2M-RSC 4103. The one 200 of the test carries the requesting Target's own
-# Kpsa. A legitimate fetch succeeds between the attacks and after them.
+# Kpsa. Pipelined fetches and enrolments are answered in order. A legitimate fetch
+# succeeds between the attacks and after them.
 . "$MEF_SRC/tests/integration/lib.sh"
 mef_setup
 mef_start
@@ -148,6 +149,22 @@ a=$(get "/fetchCredentials/$K1/21")
 expect "a SUID not allowed for the Target" "$a" 403 4103
 a=$(get "/fetchCredentials/$K1/22")
 expect "the default SUID of a CSE" "$a" 200 2000
+
+# Pipelining: requests sent in one write are answered one after the other, in order;
+# the last asks to close. On the bootstrap listener the second request arrives while
+# the first may still wait for its commit (reading pauses, the rest is kept).
+r="GET /fetchCredentials/$K1 HTTP/1.1\r\nX-M2M-Origin: /in-cse-1\r\nX-M2M-RI: p%s\r\n%b\r\n"
+a=$(printf "$r$r$r" 1 '' 2 '' 3 'Connection: close\r\n' | send "$TARGET_PORT" cse-1 "$PSK1")
+expect_eq "pipelined fetches: three 200s" "$(printf '%s\n' "$a" | grep -o 'HTTP/1.1 200 ' | wc -l)" 3
+expect_eq "pipelined fetches: in order" "$(printf '%s\n' "$a" | sed -n 's/^X-M2M-RI: //p' | tr -d '\n')" p1p2p3
+expect_eq "pipelined fetches: closed" "$(ended)" eof
+r="POST /enrolment HTTP/1.1\r\nX-M2M-Origin: dev3\r\nX-M2M-RI: e%s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n%b\r\n{}"
+a=$(printf "$r$r" 1 '' 2 'Connection: close\r\n' | send "$BOOT_PORT" dev3 "$KPM3")
+expect_eq "pipelined enrolments: two answers, in order" \
+    "$(printf '%s\n' "$a" | sed -n 's/^X-M2M-RI: //p' | tr -d '\n')" e1e2
+expect_eq "pipelined enrolments: the first 201" "$(status "$a")" 201
+expect_eq "pipelined enrolments: no 400" "$(printf '%s\n' "$a" | grep -c 'HTTP/1.1 400')" 0
+expect_eq "pipelined enrolments: closed" "$(ended)" eof
 
 legit "after the attack"
 expect_match "mefd still runs" "$(kill -0 "$MEFD_PID" && echo alive)" alive
