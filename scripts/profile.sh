@@ -7,8 +7,8 @@
 # (keep-alive fetches over TLS 1.2 with client certificates,
 # ECDHE-ECDSA-AES128-GCM-SHA256, then PSK bootstraps), nginx serving mefd's answer as a
 # static file (master_process off, so one process holds every count), and
-# ref_psk_server (handshake and export only). Prints bench_quick's line for each run.
-# callgrind: OUT_DIR/cg.mefd.PID.1 holds mefd's warm-up, .2 the fetch run and the
+# ref_psk_server (handshake and export only). Prints bench_loadgen's line for each run.
+# callgrind: OUT_DIR/cg.mefd.PID.1 holds each mefd process's warm-up, .2 the fetch run and the
 # final file the bootstrap run (callgrind_control -d between them); divide the
 # PROGRAM TOTALS by the ops of the matching line. strace: strace -c -f counts per
 # process. Not part of make test. Environment: PSECS (8), BENCH_SMALL (10000),
@@ -27,7 +27,7 @@ FQDN=mef.example.com
 TARGET=/in-cse-bench
 NBOOT=16
 . "$SRC/bench_lib.sh"
-bench_begin profile.sh mefd mefctl bench_quick bench_populate ref_psk_server
+bench_begin profile.sh mefd mefctl bench_loadgen bench_populate ref_psk_server
 set -- $("$FREEPORT" 4)
 BOOT_PORT=$1 TARGET_PORT=$2 NGINX_PORT=$3 REF_PORT=$4
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -45,6 +45,8 @@ FP=$(openssl x509 -in "$T/target.pem" -noout -fingerprint -sha256 |
 "$BUILD/mefctl" kek generate "$T/kek" >/dev/null || die "kek generate"
 KPM=$(openssl rand -hex 32)
 mefd_conf "$T/run.conf" "$T/s.db" 1
+# valgrind and strace cannot run under the seccomp filter.
+printf '[process]\nsandbox = no\n' >>"$T/run.conf"
 "$BUILD/mefctl" -c "$T/run.conf" target add --id "$TARGET" \
     --cert-fingerprint "$FP" >/dev/null || die "target add"
 BOOTCREDS=""
@@ -81,11 +83,28 @@ unwrap() {
 	fi
 	stop "$WPID"
 }
-dump() { [ "$WRAP" = callgrind ] && callgrind_control -d "$WPID" >/dev/null; }
+# dump: under callgrind, every process of the server (mefd: its worker and KEK
+# processes too) starts a new part.
+dump() {
+	[ "$WRAP" = callgrind ] || return 0
+	ps=$WPID
+	todo=$WPID
+	while [ -n "$todo" ]; do
+		kids=""
+		for p in $todo; do
+			kids="$kids $(pgrep -P "$p")"
+		done
+		todo=$(echo $kids)
+		ps="$ps $todo"
+	done
+	for p in $ps; do
+		callgrind_control -d "$p" >/dev/null
+	done
+}
 load() {	# load NAME MODE PORT SECONDS ARGS...
 	n=$1 m=$2 p=$3 s=$4
 	shift 4
-	taskset -c 0 "$BUILD/bench_quick" "$m" -a "127.0.0.1:$p" -t "$s" \
+	taskset -c 0 "$BUILD/bench_loadgen" "$m" -a "127.0.0.1:$p" -d "$s" \
 	    -c "$CLIENTS" "$@" | sed "s/^/$n: /"
 }
 FETCH="-s ECDHE-ECDSA-AES128-GCM-SHA256 -C $T/target.pem -K $T/target.key
