@@ -8,7 +8,7 @@
 # ECDHE-ECDSA-AES128-GCM-SHA256, then PSK bootstraps), nginx serving mefd's answer as a
 # static file (master_process off, so one process holds every count), and
 # ref_psk_server (handshake and export only). Prints bench_loadgen's line for each run.
-# callgrind: OUT_DIR/cg.mefd.PID.1 holds each mefd process's warm-up, .2 the fetch run and the
+# callgrind: OUT_DIR/cg.mefd.PID.1 holds mefd's warm-up, .2 the fetch run and the
 # final file the bootstrap run (callgrind_control -d between them); divide the
 # PROGRAM TOTALS by the ops of the matching line. strace: strace -c -f counts per
 # process. Not part of make test. Environment: PSECS (8), BENCH_SMALL (10000),
@@ -83,24 +83,10 @@ unwrap() {
 	fi
 	stop "$WPID"
 }
-# dump: under callgrind, every process of the server (mefd: its worker and KEK
-# processes too) starts a new part.
-dump() {
-	[ "$WRAP" = callgrind ] || return 0
-	ps=$WPID
-	todo=$WPID
-	while [ -n "$todo" ]; do
-		kids=""
-		for p in $todo; do
-			kids="$kids $(pgrep -P "$p")"
-		done
-		todo=$(echo $kids)
-		ps="$ps $todo"
-	done
-	for p in $ps; do
-		callgrind_control -d "$p" >/dev/null
-	done
-}
+# dump: a new callgrind part. Only mefd's supervisor is reached: its worker and KEK
+# processes (privileges dropped) keep one file for the whole run, so read per-call
+# inclusive costs from them (callgrind_annotate --inclusive=yes).
+dump() { [ "$WRAP" = callgrind ] && callgrind_control -d "$WPID" >/dev/null; }
 load() {	# load NAME MODE PORT SECONDS ARGS...
 	n=$1 m=$2 p=$3 s=$4
 	shift 4
