@@ -12,7 +12,7 @@
 # final file the bootstrap run (callgrind_control -d between them); divide the
 # PROGRAM TOTALS by the ops of the matching line. strace: strace -c -f counts per
 # process. Not part of make test. Environment: PSECS (8), BENCH_SMALL (10000),
-# BENCH_KEYS (1000), PBOOT (1: also bootstraps).
+# BENCH_KEYS (1000), PBOOT (1: also bootstraps), PCLIENTS (4: connections).
 set -u
 
 BUILD=$(cd "${1:?usage: sh scripts/profile.sh BUILD_DIR MODE OUT_DIR}" && pwd) || exit 1
@@ -21,7 +21,7 @@ OUT=${3:?out dir}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) || exit 1
 SRC=$(cd "$(dirname "$0")/../bench" && pwd) || exit 1
 SECONDS_=${PSECS:-8}
-CLIENTS=4
+CLIENTS=${PCLIENTS:-4}
 MEF_LOG_LEVEL=warn
 FQDN=mef.example.com
 TARGET=/in-cse-bench
