@@ -17,7 +17,7 @@
 # strace: strace -c -f counts per process. Runs without mefd's seccomp sandbox, whose
 # lists do not allow valgrind's and strace's own calls. Not part of make test.
 # Environment: PSECS (8), BENCH_SMALL (10000), BENCH_KEYS (1000), PBOOT (1: also
-# bootstraps).
+# bootstraps), PCLIENTS (4: connections).
 set -u
 
 BUILD=$(cd "${1:?usage: sh scripts/profile.sh BUILD_DIR MODE OUT_DIR}" && pwd) || exit 1
@@ -26,7 +26,7 @@ OUT=${3:?out dir}
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) || exit 1
 SRC=$(cd "$(dirname "$0")/../bench" && pwd) || exit 1
 SECONDS_=${PSECS:-8}
-CLIENTS=4
+CLIENTS=${PCLIENTS:-4}
 MEF_LOG_LEVEL=warn
 FQDN=mef.example.com
 TARGET=/in-cse-bench
@@ -88,6 +88,9 @@ unwrap() {
 	fi
 	stop "$WPID"
 }
+# dump: a new callgrind part. Only mefd's supervisor is reached: its worker and KEK
+# processes (privileges dropped) keep one file for the whole run, so read per-call
+# inclusive costs from them (callgrind_annotate --inclusive=yes).
 dump() { [ "$WRAP" = callgrind ] && callgrind_control -d "$WPID" >/dev/null; }
 load() {	# load NAME MODE PORT SECONDS ARGS...
 	n=$1 m=$2 p=$3 s=$4

@@ -23,6 +23,8 @@
 
 #define ENROL_PATH		"/enrolment"
 #define ENROL_ANSWER_MAX	(128 * 1024)	/* 64 escaped Targets fit */
+/* On the stack: a few Targets fit, so the usual answer allocates nothing. */
+#define ENROL_ANSWER_SMALL	2048
 
 /* see conn.h */
 enum mef_err
@@ -34,7 +36,8 @@ enrol_psk_lookup(void *conn_arg, const char *identity, struct mef_secret **ppsk)
 	enum mef_err		 rc;
 
 	snprintf(c->kpm_id, sizeof(c->kpm_id), "%s", identity);
-	e = calloc(1, sizeof(*e));
+	/* Not cleared: store_enrolee_get() writes all that is read of it. */
+	e = malloc(sizeof(*e));
 	if (e == NULL)
 		return MEF_E_NOMEM;
 	rc = store_enrolee_get(c->worker->store, identity, e, &kpm);
@@ -158,38 +161,45 @@ check_request(struct conn *c)
 	return OUT_CREATED;
 }
 
+/*
+ * Encodes the 201 answer into small (ENROL_ANSWER_SMALL bytes), or, when the
+ * Enrolee's Targets make it longer, into *pbig (ENROL_ANSWER_MAX, the caller
+ * frees it). NULL when it cannot be encoded.
+ */
+static const char *
+answer_encode(const struct conn *c, char *small, char **pbig, size_t *plen)
+{
+	const struct store_enrolee *e = c->enrolee;
+	int64_t			 left = c->commit.key.expires - clock_wall_s();
+	uint64_t		 life = left > 0 ? (uint64_t)left : 0;
+	enum mef_err		 rc;
+
+	rc = enrol_result_encode_from(c->keyid, e->enrolee_id,
+	    (const char (*)[MEF_ID_MAX + 1])e->targets, e->ntargets, life,
+	    small, ENROL_ANSWER_SMALL, plen);
+	if (rc == MEF_OK)
+		return small;
+	if (rc != MEF_E_TOOBIG || (*pbig = malloc(ENROL_ANSWER_MAX)) == NULL)
+		return NULL;
+	rc = enrol_result_encode_from(c->keyid, e->enrolee_id,
+	    (const char (*)[MEF_ID_MAX + 1])e->targets, e->ntargets, life,
+	    *pbig, ENROL_ANSWER_MAX, plen);
+	return rc == MEF_OK ? *pbig : NULL;
+}
+
 /* see conn.h */
 void
 enrol_handle(struct conn *c)
 {
-	struct enrol_result	*res = NULL;
-	const struct store_enrolee *e = c->enrolee;
-	enum outcome		 out;
-	char			*body = NULL;
-	size_t			 len = 0, i;
-	int64_t			 left;
+	enum outcome	 out;
+	char		 small[ENROL_ANSWER_SMALL], *big = NULL;
+	const char	*body = NULL;
+	size_t		 len = 0;
 
 	out = check_request(c);
-	if (out == OUT_CREATED) {
-		res = calloc(1, sizeof(*res));
-		body = malloc(ENROL_ANSWER_MAX);
-		if (res == NULL || body == NULL)
-			out = OUT_INTERNAL;
-	}
-	if (out == OUT_CREATED) {
-		snprintf(res->keyid, sizeof(res->keyid), "%s", c->keyid);
-		snprintf(res->enrolee_id, sizeof(res->enrolee_id), "%s",
-		    e->enrolee_id);
-		res->ntargets = e->ntargets;
-		for (i = 0; i < e->ntargets; i++)
-			snprintf(res->targets[i], sizeof(res->targets[i]), "%s",
-			    e->targets[i]);
-		left = c->commit.key.expires - clock_wall_s();
-		res->lifetime_s = left > 0 ? (uint64_t)left : 0;
-		if (enrol_result_encode(res, body, ENROL_ANSWER_MAX, &len) !=
-		    MEF_OK)
-			out = OUT_INTERNAL;
-	}
+	if (out == OUT_CREATED &&
+	    (body = answer_encode(c, small, &big, &len)) == NULL)
+		out = OUT_INTERNAL;
 	if (out == OUT_CREATED)
 		conn_respond(c, out, "application/json", body, len);
 	else
@@ -199,6 +209,5 @@ enrol_handle(struct conn *c)
 		log_info("enrolment peer=%s kpm_id=%s keyid=%s outcome=%d",
 		    c->peer, LOG_VAL(c->kpm_id), LOG_VAL(c->keyid),
 		    outcome_get(out)->rsc);
-	free(res);
-	free(body);
+	free(big);
 }

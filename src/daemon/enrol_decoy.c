@@ -52,7 +52,7 @@ lookup_miss(struct worker *w)
 		    MEF_OK)
 			snprintf(w->decoy_miss, sizeof(w->decoy_miss), "~decoy-");
 	}
-	e = calloc(1, sizeof(*e));
+	e = malloc(sizeof(*e));	/* store_enrolee_get() fills it */
 	if (e == NULL)
 		return;
 	(void)store_enrolee_get(w->store, w->decoy_miss, e, &kpm);
@@ -89,7 +89,7 @@ lookup_hit(struct worker *w)
 		if (w->decoy_id[0] == '\0')
 			return;
 	}
-	e = calloc(1, sizeof(*e));
+	e = malloc(sizeof(*e));	/* store_enrolee_get() fills it */
 	if (e == NULL)
 		return;
 	if (store_enrolee_get(w->store, w->decoy_id, e, &kpm) == MEF_E_NOTFOUND)

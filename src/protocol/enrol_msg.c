@@ -53,36 +53,49 @@ enum mef_err
 enrol_result_encode(const struct enrol_result *res, char *out, size_t outsz,
     size_t *pout_len)
 {
+	if (res == NULL)
+		return MEF_E_INVAL;
+	return enrol_result_encode_from(res->keyid, res->enrolee_id,
+	    (const char (*)[MEF_ID_MAX + 1])res->targets, res->ntargets,
+	    res->lifetime_s, out, outsz, pout_len);
+}
+
+/* see enrol_msg.h */
+enum mef_err
+enrol_result_encode_from(const char *keyid, const char *enrolee_id,
+    const char (*targets)[MEF_ID_MAX + 1], size_t ntargets,
+    uint64_t lifetime_s, char *out, size_t outsz, size_t *pout_len)
+{
 	struct keyid	kid;
 	struct emit	e;
 	size_t		i, len, eid_len, kid_len;
 
-	if (res == NULL || out == NULL || pout_len == NULL ||
-	    res->ntargets > MEF_TARGETS_MAX ||
-	    res->lifetime_s > (uint64_t)INT64_MAX)
+	if (keyid == NULL || enrolee_id == NULL ||
+	    (targets == NULL && ntargets > 0) || out == NULL ||
+	    pout_len == NULL || ntargets > MEF_TARGETS_MAX ||
+	    lifetime_s > (uint64_t)INT64_MAX)
 		return MEF_E_INVAL;
-	kid_len = strnlen(res->keyid, sizeof(res->keyid));
-	if (keyid_parse(res->keyid, kid_len, &kid) != MEF_OK ||
-	    !id_valid(res->enrolee_id, &eid_len))
+	kid_len = strnlen(keyid, MEF_KEYID_MAX);
+	if (keyid_parse(keyid, kid_len, &kid) != MEF_OK ||
+	    !id_valid(enrolee_id, &eid_len))
 		return MEF_E_INVAL;
-	for (i = 0; i < res->ntargets; i++) {
-		if (!id_valid(res->targets[i], &len))
+	for (i = 0; i < ntargets; i++) {
+		if (!id_valid(targets[i], &len))
 			return MEF_E_INVAL;
 	}
 	emit_init(&e, (unsigned char *)out, outsz);
 	emit_str(&e, "{\"KeId\":");
-	emit_json_string(&e, res->keyid, kid_len);
+	emit_json_string(&e, keyid, kid_len);
 	emit_str(&e, ",\"EnroleeID\":");
-	emit_json_string(&e, res->enrolee_id, eid_len);
+	emit_json_string(&e, enrolee_id, eid_len);
 	emit_str(&e, ",\"Targets\":[");
-	for (i = 0; i < res->ntargets; i++) {
+	for (i = 0; i < ntargets; i++) {
 		if (i > 0)
 			emit_byte(&e, ',');
-		emit_json_string(&e, res->targets[i],
-		    strlen(res->targets[i]));
+		emit_json_string(&e, targets[i], strlen(targets[i]));
 	}
 	emit_str(&e, "],\"Lifetime\":");
-	emit_u64(&e, res->lifetime_s);
+	emit_u64(&e, lifetime_s);
 	emit_byte(&e, '}');
 	return emit_finish(&e, 1, pout_len);
 }

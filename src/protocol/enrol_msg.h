@@ -31,6 +31,14 @@ enum mef_err	enrol_request_check(const unsigned char *body, size_t len);
 /* Writes the JSON answer into out; MEF_E_TOOBIG when it does not fit. */
 enum mef_err	enrol_result_encode(const struct enrol_result *res, char *out,
 		    size_t outsz, size_t *pout_len);
+/*
+ * The same from its parts, so a caller holding them (mefd, from the Enrolee it looked
+ * up) need not copy 64 Targets into a struct enrol_result first.
+ */
+enum mef_err	enrol_result_encode_from(const char *keyid,
+		    const char *enrolee_id, const char (*targets)[MEF_ID_MAX + 1],
+		    size_t ntargets, uint64_t lifetime_s, char *out, size_t outsz,
+		    size_t *pout_len);
 /* Parses a JSON answer strictly into *pres; MEF_E_PROTO when malformed. */
 enum mef_err	enrol_result_decode(const unsigned char *body, size_t len,
 		    struct enrol_result *pres);

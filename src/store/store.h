@@ -233,7 +233,7 @@ enum mef_err	store_enrolee_add_batch(struct store *st,
  * Reads an Enrolee and its Targets. pkpm may be NULL; otherwise it gets the unwrapped
  * Kpm. MEF_E_NOTFOUND when there is no such KpmId, and also when pkpm is non-NULL and
  * the Enrolee is a certificate Enrolee (it has no Kpm, so no PSK handshake can select
- * it).
+ * it). On failure *pe may be partly written; targets[] past ntargets is not cleared.
  */
 enum mef_err	store_enrolee_get(struct store *st, const char *kpm_id,
 		    struct store_enrolee *pe, struct mef_secret **pkpm);

@@ -3,11 +3,14 @@
  *
  * A batch of new Ke rows is one BEGIN IMMEDIATE ... COMMIT, so one WAL fsync
  * makes every row of the batch durable; this is what lets many concurrent
- * bootstraps share one commit. Each Ke is wrapped under "ke:<KeId>" with the
- * KeId as stored, so the case-insensitive lookup of a KeId still unwraps with
- * the AAD it was sealed with.
+ * bootstraps share one commit; the Ke are sealed before it begins, so the KEK
+ * round trips do not hold the write lock. Each Ke is wrapped under "ke:<KeId>"
+ * with the KeId as stored, so the case-insensitive lookup of a KeId still
+ * unwraps with the AAD it was sealed with.
  */
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -18,12 +21,19 @@
 #include "util/strparse.h"
 
 static enum mef_err	key_insert(struct store_sqlite *s,
-			    const struct store_new_key *k);
+			    const struct store_new_key *k, const unsigned char *blob,
+			    size_t blob_len);
 static enum mef_err	key_prune(struct store_sqlite *s, const char *kpm_id,
 			    unsigned keep, int64_t now);
 static enum mef_err	fetch_row(struct store_sqlite *s, sqlite3_stmt *stmt,
 			    int64_t now, struct store_fetch *f);
 static enum mef_err	suids_parse(const char *text, struct store_fetch *f);
+
+/* One sealed Ke of a batch. */
+struct sealed {
+	unsigned char	blob[WRAP_BLOB_MAX];
+	size_t		len;
+};
 
 /* see store_sqlite.h */
 enum mef_err
@@ -31,15 +41,31 @@ store_sqlite_key_put_batch(struct store *st, const struct store_new_key *keys,
     size_t nkeys, unsigned keep_per_enrolee)
 {
 	struct store_sqlite	*s = (struct store_sqlite *)st;
-	enum mef_err		 rc;
+	struct sealed		*sealed;
+	enum mef_err		 rc = MEF_OK;
 	int64_t			 now = clock_wall_s();
 	size_t			 i;
 
-	rc = store_sqlite_exec(s, SQ_BEGIN);
-	if (rc != MEF_OK)
-		return rc;
+	/*
+	 * Every Ke is sealed before BEGIN IMMEDIATE: with mefd's KEK process each
+	 * seal is a round trip to it, which should not lengthen the write lock
+	 * (and the fdatasync that ends it) that every bootstrap of the batch,
+	 * and mefctl, wait for. Blobs hold no plaintext key.
+	 */
+	if (nkeys == 0 || nkeys > SIZE_MAX / sizeof(*sealed))
+		return nkeys == 0 ? MEF_OK : MEF_E_NOMEM;
+	sealed = malloc(nkeys * sizeof(*sealed));
+	if (sealed == NULL)
+		return MEF_E_NOMEM;
 	for (i = 0; i < nkeys && rc == MEF_OK; i++)
-		rc = key_insert(s, &keys[i]);
+		rc = store_sqlite_seal(s, "ke", keys[i].keyid, keys[i].ke,
+		    sealed[i].blob, sizeof(sealed[i].blob), &sealed[i].len);
+	if (rc == MEF_OK)
+		rc = store_sqlite_exec(s, SQ_BEGIN);
+	if (rc != MEF_OK)
+		goto out;
+	for (i = 0; i < nkeys && rc == MEF_OK; i++)
+		rc = key_insert(s, &keys[i], sealed[i].blob, sealed[i].len);
 	/* Pruning an Enrolee twice is harmless; no need to deduplicate. */
 	for (i = 0; i < nkeys && rc == MEF_OK; i++)
 		rc = key_prune(s, keys[i].kpm_id, keep_per_enrolee, now);
@@ -47,6 +73,8 @@ store_sqlite_key_put_batch(struct store *st, const struct store_new_key *keys,
 		rc = store_sqlite_exec(s, SQ_COMMIT);
 	if (rc != MEF_OK)
 		store_sqlite_exec(s, SQ_ROLLBACK);
+out:
+	free(sealed);
 	return rc;
 }
 
@@ -163,18 +191,13 @@ store_sqlite_generation(struct store *st, uint64_t *pgen)
 }
 
 static enum mef_err
-key_insert(struct store_sqlite *s, const struct store_new_key *k)
+key_insert(struct store_sqlite *s, const struct store_new_key *k,
+    const unsigned char *blob, size_t blob_len)
 {
 	sqlite3_stmt	*stmt = store_sqlite_stmt(s, SQ_KEY_INSERT);
-	unsigned char	 blob[WRAP_BLOB_MAX];
-	size_t		 blob_len = 0;
-	enum mef_err	 rc;
+	enum mef_err	 rc = MEF_OK;
 	int		 src;
 
-	rc = store_sqlite_seal(s, "ke", k->keyid, k->ke, blob, sizeof(blob),
-	    &blob_len);
-	if (rc != MEF_OK)
-		return rc;
 	store_sqlite_bind_text(stmt, 1, k->keyid);
 	store_sqlite_bind_text(stmt, 2, k->kpm_id);
 	sqlite3_bind_blob(stmt, 3, blob, (int)blob_len, SQLITE_STATIC);

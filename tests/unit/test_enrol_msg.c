@@ -56,6 +56,17 @@ test_encode_exact(void **state)
 	    MEF_E_TOOBIG);
 	assert_int_equal(enrol_result_encode(&res, out, sizeof(want), &len),
 	    MEF_OK);
+	/* From its parts (mefd's way), the same bytes; TOOBIG when short. */
+	memset(out, 0, sizeof(out));
+	assert_int_equal(enrol_result_encode_from(res.keyid, res.enrolee_id,
+	    (const char (*)[MEF_ID_MAX + 1])res.targets, res.ntargets,
+	    res.lifetime_s, out, sizeof(out), &len), MEF_OK);
+	assert_string_equal(out, want);
+	assert_int_equal(enrol_result_encode_from(res.keyid, res.enrolee_id,
+	    (const char (*)[MEF_ID_MAX + 1])res.targets, res.ntargets,
+	    res.lifetime_s, out, 16, &len), MEF_E_TOOBIG);
+	assert_int_equal(enrol_result_encode_from(res.keyid, res.enrolee_id,
+	    NULL, 1, res.lifetime_s, out, sizeof(out), &len), MEF_E_INVAL);
 	res.ntargets = 0;
 	assert_int_equal(enrol_result_encode(&res, out, sizeof(out), &len),
 	    MEF_OK);
