@@ -83,12 +83,6 @@ NGINX_PORT=${3:-}
 REF_PORT=${4:-}
 [ -n "$REF_PORT" ] || die "no free ports"
 
-# cert NAME CN: a self-signed P-256 certificate NAME.pem and key NAME.key.
-cert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$T/$1.key" -out "$T/$1.pem" -subj "/CN=$2" -days 2 \
-	    -addext "subjectAltName=DNS:$2" 2>/dev/null || die "certificate $1"
-}
 cert server "$FQDN"
 cert target "${TARGET#/}"
 FP=$(openssl x509 -in "$T/target.pem" -noout -fingerprint -sha256 |

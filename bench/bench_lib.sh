@@ -157,6 +157,13 @@ CONF
 	[ -z "${MEFD_CACHE:-}" ] || echo "fetch_cache_entries = $MEFD_CACHE" >>"$1"
 }
 
+# cert NAME CN: a self-signed P-256 certificate $T/NAME.pem (SAN DNS:CN) and key.
+cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$T/$1.key" -out "$T/$1.pem" -subj "/CN=$2" -days 2 \
+	    -addext "subjectAltName=DNS:$2" 2>/dev/null || die "certificate $1"
+}
+
 # nginx_conf FILE WORKERS: the static reference of the fetch, mefd's TLS settings.
 nginx_conf() {
 	user=""

@@ -38,11 +38,6 @@ BOOT_PORT=$1 TARGET_PORT=$2 NGINX_PORT=$3 REF_PORT=$4
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || die "nginx is missing (make bench installs it)"
 
-cert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$T/$1.key" -out "$T/$1.pem" -subj "/CN=$2" -days 2 \
-	    -addext "subjectAltName=DNS:$2" 2>/dev/null || die "certificate $1"
-}
 cert server "$FQDN"
 cert target "${TARGET#/}"
 FP=$(openssl x509 -in "$T/target.pem" -noout -fingerprint -sha256 |

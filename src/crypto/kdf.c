@@ -19,6 +19,7 @@
 
 #include "crypto/ident.h"
 #include "crypto/kdf.h"
+#include "crypto/ossl_err.h"
 #include "util/log.h"
 
 #define KDF_LABEL_MAX	256	/* exporter labels are short ASCII strings */
@@ -35,7 +36,6 @@ static EVP_MAC		*kdf_hmac;
 static char		 kdf_digest[] = "SHA256";
 
 static void		 kdf_fetch(void);
-static enum mef_err	 crypto_fail(const char *);
 static enum mef_err	 hmac_parts(const struct mef_secret *,
 			    const struct kdf_part *, size_t,
 			    struct mef_secret **);
@@ -124,12 +124,12 @@ kdf_tls12_export(const unsigned char *master, size_t master_len,
 	memcpy(seed + label_len + 32, server_random, 32);
 	kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
 	if (kdf == NULL) {
-		rc = crypto_fail("TLS1-PRF fetch");
+		rc = ossl_fail("kdf: TLS1-PRF fetch");
 		goto out;
 	}
 	kctx = EVP_KDF_CTX_new(kdf);
 	if (kctx == NULL) {
-		rc = crypto_fail("TLS1-PRF context");
+		rc = ossl_fail("kdf: TLS1-PRF context");
 		goto out;
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
@@ -141,7 +141,7 @@ kdf_tls12_export(const unsigned char *master, size_t master_len,
 	params[3] = OSSL_PARAM_construct_end();
 	if (EVP_KDF_derive(kctx, out, out_len, params) != 1) {
 		mef_wipe(out, out_len);
-		rc = crypto_fail("TLS1-PRF derive");
+		rc = ossl_fail("kdf: TLS1-PRF derive");
 		goto out;
 	}
 	rc = MEF_OK;
@@ -199,7 +199,7 @@ hmac_parts(const struct mef_secret *key, const struct kdf_part *parts,
 
 	pthread_once(&kdf_once, kdf_fetch);
 	if (kdf_hmac == NULL) {
-		rc = crypto_fail("HMAC fetch");
+		rc = ossl_fail("kdf: HMAC fetch");
 		goto out;
 	}
 	rc = mef_secret_alloc(KDF_KEY_LEN, &mac);
@@ -211,19 +211,19 @@ hmac_parts(const struct mef_secret *key, const struct kdf_part *parts,
 	ctx = EVP_MAC_CTX_new(kdf_hmac);
 	if (ctx == NULL || EVP_MAC_init(ctx, mef_secret_bytes(key),
 	    mef_secret_len(key), params) != 1) {
-		rc = crypto_fail("HMAC init");
+		rc = ossl_fail("kdf: HMAC init");
 		goto out;
 	}
 	for (i = 0; i < nparts; i++) {
 		if (parts[i].len > 0 &&
 		    EVP_MAC_update(ctx, parts[i].p, parts[i].len) != 1) {
-			rc = crypto_fail("HMAC update");
+			rc = ossl_fail("kdf: HMAC update");
 			goto out;
 		}
 	}
 	if (EVP_MAC_final(ctx, mef_secret_data(mac), &mac_len,
 	    KDF_KEY_LEN) != 1 || mac_len != KDF_KEY_LEN) {
-		rc = crypto_fail("HMAC final");
+		rc = ossl_fail("kdf: HMAC final");
 		goto out;
 	}
 	rc = MEF_OK;
@@ -242,27 +242,6 @@ kdf_fetch(void)
 	kdf_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 }
 
-/* Drains the OpenSSL error queue, logs its first entry, gives MEF_E_CRYPTO. */
-static enum mef_err
-crypto_fail(const char *what)
-{
-	unsigned long	e, first = 0;
-	char		text[256];
-
-	for (;;) {
-		e = ERR_get_error();
-		if (e == 0)
-			break;
-		if (first == 0)
-			first = e;
-	}
-	if (first != 0) {
-		ERR_error_string_n(first, text, sizeof(text));
-		log_warnx("kdf: %s: %s", what, text);
-	} else
-		log_warnx("kdf: %s failed", what);
-	return MEF_E_CRYPTO;
-}
 
 /* Writes v in decimal and a NUL into out; returns the number of digits. */
 static size_t

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/mac.h"
+#include "crypto/ossl_err.h"
 #include "util/log.h"
 
 struct mac {
@@ -19,7 +20,6 @@ struct mac {
 	EVP_MAC_CTX	*ctx;
 };
 
-static enum mef_err	mac_fail(const char *what);
 
 /* see mac.h */
 enum mef_err
@@ -42,7 +42,7 @@ mac_new(const struct mef_secret *key, struct mac **pmac)
 		m->ctx = EVP_MAC_CTX_new(m->alg);
 	if (m->ctx == NULL || EVP_MAC_init(m->ctx, mef_secret_bytes(key),
 	    mef_secret_len(key), params) != 1)
-		rc = mac_fail("HMAC init");
+		rc = ossl_fail("HMAC init");
 	if (rc == MEF_OK)
 		*pmac = m;
 	else
@@ -61,7 +61,7 @@ mac_compute(struct mac *m, const void *a, size_t alen, const void *b,
 	    (alen > 0 && EVP_MAC_update(m->ctx, a, alen) != 1) ||
 	    (blen > 0 && EVP_MAC_update(m->ctx, b, blen) != 1) ||
 	    EVP_MAC_final(m->ctx, out, &len, MAC_LEN) != 1 || len != MAC_LEN)
-		return mac_fail("HMAC");
+		return ossl_fail("HMAC");
 	return MEF_OK;
 }
 
@@ -77,25 +77,3 @@ mac_free(struct mac **pmac)
 	*pmac = NULL;
 }
 
-/* Drains the OpenSSL error queue, logs its first entry, gives MEF_E_CRYPTO. */
-static enum mef_err
-mac_fail(const char *what)
-{
-	unsigned long	e, first = 0;
-	char		text[256];
-
-	for (;;) {
-		e = ERR_get_error();
-		if (e == 0)
-			break;
-		if (first == 0)
-			first = e;
-	}
-	if (first != 0) {
-		ERR_error_string_n(first, text, sizeof(text));
-		log_warnx("%s: %s", what, text);
-	} else {
-		log_warnx("%s failed", what);
-	}
-	return MEF_E_CRYPTO;
-}

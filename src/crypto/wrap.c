@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/mac.h"
+#include "crypto/ossl_err.h"
 #include "crypto/rand.h"
 #include "crypto/wrap.h"
 #include "util/hex.h"
@@ -60,7 +61,6 @@ static enum mef_err	gcm_run(const struct wrap_local *kek, int enc,
 			    const unsigned char *nonce, const char *aad,
 			    const unsigned char *in, size_t len,
 			    unsigned char *out, unsigned char *tag);
-static enum mef_err	ossl_fail(const char *what);
 static enum mef_err	kek_read_text(int fd, const char *path, char *text,
 			    size_t textsz, char *err, size_t errsz);
 static enum mef_err	kek_write_file(int fd, const char *text, size_t len);
@@ -379,19 +379,6 @@ gcm_run(const struct wrap_local *kek, int enc, const unsigned char *nonce,
 	return MEF_E_CRYPTO;
 }
 
-/* Logs the first queued OpenSSL error once, clears the queue. */
-static enum mef_err
-ossl_fail(const char *what)
-{
-	char		buf[256];
-	unsigned long	e;
-
-	e = ERR_get_error();
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	log_warnx("%s: %s", what, buf);
-	return MEF_E_CRYPTO;
-}
 
 /* Reads the KEK file: 64 hex digits, maybe one final newline, nothing else. */
 static enum mef_err
